@@ -1,0 +1,21 @@
+"""Test settings: the suite runs against SQLite by default and PostgreSQL when DATABASE_URL says so."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+STORAGES["default"]["OPTIONS"]["location"] = env.path(  # noqa: F405
+    "PRIVATE_MEDIA_ROOT", default=BASE_DIR / ".test_media"
+)
+MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]  # noqa: F405
+AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+# Serve static files from the finders; no collectstatic needed outside production.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

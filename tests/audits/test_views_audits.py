@@ -1,0 +1,62 @@
+from django.urls import reverse
+
+from tests.factories import AuditFactory
+
+
+def test_home_requires_login(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_home_shows_own_teams_audits_only(auditor_client, audit, other_team):
+    foreign = AuditFactory(team=other_team, checklist_version=audit.checklist_version)
+    response = auditor_client.get(reverse("home"))
+    assert response.status_code == 200
+    assert audit.title in response.text
+    assert foreign.title not in response.text
+    assert "Credit team" in response.text
+
+
+def test_home_empty_state_for_user_without_team(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("lonely", password="pw"))
+    response = client.get(reverse("home"))
+    assert "You are not in a team yet" in response.text
+
+
+def test_audit_list_shows_only_own_teams(outsider_client, audit):
+    response = outsider_client.get(reverse("audits:list"))
+    assert response.status_code == 200
+    assert audit.title not in response.text
+
+
+def test_audit_list_filters_by_team(owner_client, audit, owner, other_team):
+    response = owner_client.get(reverse("audits:list"), {"team": audit.team.pk})
+    assert audit.title in response.text
+    # A team the user does not belong to is not a valid filter: the form ignores it.
+    response = owner_client.get(reverse("audits:list"), {"team": other_team.pk})
+    assert response.status_code == 200
+
+
+def test_audit_detail_for_member(viewer_client, audit):
+    response = viewer_client.get(reverse("audits:detail", args=[audit.pk]))
+    assert response.status_code == 200
+    assert audit.system_name in response.text
+
+
+def test_audit_detail_404_for_outsider(outsider_client, audit):
+    assert outsider_client.get(reverse("audits:detail", args=[audit.pk])).status_code == 404
+
+
+def test_audit_detail_redirects_anonymous_to_login(client, audit):
+    response = client.get(reverse("audits:detail", args=[audit.pk]))
+    assert response.status_code == 302
+    assert reverse("login") in response.url
+
+
+def test_login_and_logout(client, auditor):
+    response = client.post(reverse("login"), {"username": "auditor", "password": "pw"})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
