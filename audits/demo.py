@@ -3,12 +3,12 @@
 Every step looks for what an earlier run created, so seeding twice changes nothing.
 """
 
+from checklists.services import default_checklist_load
 from django.contrib.auth import get_user_model
 
-from checklists.services import default_checklist_load
-
-from . import services
 from .models import Audit, Role, Team
+from .services import audits as audit_services
+from .services import teams as team_services
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - public on purpose; seed_demo refuses to run with DEBUG off
 DEMO_AUDIT_TITLE = "Income model fairness audit"
@@ -26,7 +26,7 @@ def _user(username: str, *, staff: bool = False):
 
 
 def _team(name: str) -> Team:
-    return Team.objects.filter(name=name).first() or services.team_create(name=name)
+    return Team.objects.filter(name=name).first() or team_services.team_create(name=name)
 
 
 def seed_demo() -> list[str]:
@@ -39,14 +39,14 @@ def seed_demo() -> list[str]:
 
     demo_team = _team("Demo team")
     other_team = _team("Other team")
-    services.membership_set(team=demo_team, user=auditor, role=Role.AUDITOR)
-    services.membership_set(team=demo_team, user=reviewer, role=Role.REVIEWER)
-    services.membership_set(team=other_team, user=outsider, role=Role.OWNER)
+    team_services.membership_set(team=demo_team, user=auditor, role=Role.AUDITOR)
+    team_services.membership_set(team=demo_team, user=reviewer, role=Role.REVIEWER)
+    team_services.membership_set(team=other_team, user=outsider, role=Role.OWNER)
 
     lines = [f"Checklist: {version}"]
     audit = Audit.objects.filter(team=demo_team, title=DEMO_AUDIT_TITLE).first()
     if audit is None:
-        audit = services.audit_create(
+        audit = audit_services.audit_create(
             team=demo_team,
             user=auditor,
             title=DEMO_AUDIT_TITLE,

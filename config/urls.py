@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from audits import views as audit_views
+from audits.views import audits as audit_views
 
 urlpatterns = [
     path("", audit_views.home, name="home"),

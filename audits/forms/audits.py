@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .models import AuditStatus, Team
+from audits.models import AuditStatus, Team
 
 
 class AuditFilterForm(forms.Form):

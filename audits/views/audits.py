@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from . import selectors
-from .forms import AuditFilterForm
-from .permissions import allowed_actions
+from audits import selectors
+from audits.forms.audits import AuditFilterForm
+from audits.permissions import allowed_actions
 
 
 @login_required

@@ -3,8 +3,8 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Audit, AuditStatus, Membership, Team
-from .permissions import ROLE_ACTIONS, Action, require
+from audits.models import Audit, AuditStatus, Membership, Team
+from audits.permissions import ROLE_ACTIONS, Action, require
 
 
 def membership_list_for_user(user) -> QuerySet[Membership]:

@@ -1,0 +1,1 @@
+"""Forms of the audits app, one module per domain: they validate and normalise; services write."""

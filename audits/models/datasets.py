@@ -1,0 +1,89 @@
+"""Uploaded prediction files and the fairness runs computed on them."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from .audit import Audit
+
+
+def dataset_upload_to(instance: "Dataset", filename: str) -> str:
+    return f"datasets/audit-{instance.audit_id}/{instance.storage_token}.csv"
+
+
+class Dataset(models.Model):
+    """A predictions CSV as uploaded, with what a sniff of its head found."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="datasets")
+    file = models.FileField(upload_to=dataset_upload_to, max_length=300)
+    storage_token = models.CharField(max_length=32, editable=False)
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    # {"delimiter": ",", "columns": [...], "rows": [[...]], "distinct": {col: [...]}, "guess": {...}}
+    preview = models.JSONField(default=dict)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.preview.get("columns", []))
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class FairnessRun(models.Model):
+    """One computation of the fairness engine on a dataset with a mapping and options."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="runs")
+    # {"mapping": {...ColumnMapping fields}, "options": {...assess keyword arguments}, "checks": [...]}
+    config = models.JSONField()
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.FloatField(default=0.0)  # 0..1
+    error_code = models.CharField(max_length=40, blank=True)
+    error_message = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)  # the fairness-report/1 document
+    versions = models.JSONField(default=dict, blank=True)
+    passed = models.BooleanField(null=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Updated with progress; a running job whose heartbeat stops is declared dead and failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0) & models.Q(progress__lte=1),
+                name="run_progress_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run #{self.pk} on {self.dataset}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("audits:run_detail", kwargs={"pk": self.dataset.audit_id, "run_pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)

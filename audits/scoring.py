@@ -1,0 +1,132 @@
+"""Scores, derived on demand from stored answers and the pinned checklist version (never stored).
+
+Answer score in [0, 1]: yes 1, partial 0.5, no 0; scale k/4; choice by its option's score; a gate
+that passes 1, fails 0. "Not applicable" and free text are excluded; unanswered questions count
+against completion, not the score. A principle's score is the weighted mean of its answered,
+applicable questions (0-100); the overall score is the mean of principle scores, weighted by the
+version's `principle_weights` (missing weights are 1).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+YES_NO_SCORES = {"yes": 1.0, "partial": 0.5, "no": 0.0}
+GATE_SCORES = {"pass": 1.0, "fail": 0.0}
+NOT_APPLICABLE = "na"
+SCALE_MAX = 4
+
+
+def answer_score(*, kind: str, value: str, choices: list[dict] | None = None) -> float | None:
+    """The answer's score in [0, 1], or None when it does not count (N/A, text, empty, unknown)."""
+    if not value or value == NOT_APPLICABLE:
+        return None
+    if kind == "yes_no":
+        return YES_NO_SCORES.get(value)
+    if kind == "gate":
+        return GATE_SCORES.get(value)
+    if kind == "scale":
+        if value.isdigit() and 0 <= int(value) <= SCALE_MAX:
+            return int(value) / SCALE_MAX
+        return None
+    if kind == "choice":
+        for option in choices or []:
+            if option.get("value") == value:
+                return float(option["score"])
+        return None
+    return None  # free text is never scored
+
+
+def band_for(score: float | None, bands: Mapping[str, float]) -> str:
+    """The band name for a 0-100 score: "strong", "partial" or "weak" ("unscored" when None)."""
+    if score is None:
+        return "unscored"
+    if score >= bands.get("strong", 75):
+        return "strong"
+    if score >= bands.get("partial", 50):
+        return "partial"
+    return "weak"
+
+
+@dataclass(frozen=True)
+class PrincipleScore:
+    code: str
+    name: str
+    score: float | None  # 0-100
+    band: str
+    answered: int  # questions with any answer, N/A included
+    total: int
+    scored: int  # answers that count towards the score
+
+    @property
+    def completion(self) -> float:
+        return self.answered / self.total if self.total else 1.0
+
+
+@dataclass(frozen=True)
+class AuditScores:
+    principles: list[PrincipleScore] = field(default_factory=list)
+    overall: float | None = None
+    band: str = "unscored"
+    answered: int = 0
+    total: int = 0
+
+    @property
+    def completion(self) -> float:
+        return self.answered / self.total if self.total else 1.0
+
+    def for_principle(self, code: str) -> PrincipleScore | None:
+        return next((p for p in self.principles if p.code == code), None)
+
+
+def compute_scores(
+    *,
+    questions: Iterable,
+    values: Mapping[int, str],
+    bands: Mapping[str, float],
+    principle_weights: Mapping[str, float] | None = None,
+) -> AuditScores:
+    """Scores for questions (with `.principle` loaded) given {question_id: answer value}."""
+    by_principle: dict[str, list] = {}
+    principles = {}
+    for question in questions:
+        by_principle.setdefault(question.principle.code, []).append(question)
+        principles[question.principle.code] = question.principle
+    results = []
+    for code in sorted(by_principle, key=lambda c: (principles[c].order, c)):
+        results.append(_principle_score(principles[code], by_principle[code], values, bands))
+    weights = principle_weights or {}
+    weighted = [(p.score, float(weights.get(p.code, 1.0))) for p in results if p.score is not None]
+    total_weight = sum(w for _, w in weighted)
+    overall = sum(s * w for s, w in weighted) / total_weight if total_weight > 0 else None
+    return AuditScores(
+        principles=results,
+        overall=overall,
+        band=band_for(overall, bands),
+        answered=sum(p.answered for p in results),
+        total=sum(p.total for p in results),
+    )
+
+
+def _principle_score(principle, questions: list, values: Mapping[int, str], bands) -> PrincipleScore:
+    answered = 0
+    weighted_sum = weight_total = 0.0
+    scored = 0
+    for question in questions:
+        value = values.get(question.pk, "")
+        if value:
+            answered += 1
+        score = answer_score(kind=question.answer_kind, value=value, choices=question.choices)
+        if score is not None:
+            scored += 1
+            weighted_sum += score * question.weight
+            weight_total += question.weight
+    score = 100.0 * weighted_sum / weight_total if weight_total > 0 else None
+    return PrincipleScore(
+        code=principle.code,
+        name=principle.name,
+        score=score,
+        band=band_for(score, bands),
+        answered=answered,
+        total=len(questions),
+        scored=scored,
+    )
