@@ -129,6 +129,11 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
+# How fairness runs execute: "celery" (a worker), "thread" (in the web process, in the background)
+# or "sync" (inside the request; tests). Defaults to celery when a broker is configured.
+FAIRNESS_JOB_MODE = env("FAIRNESS_JOB_MODE", default="celery" if CELERY_BROKER_URL else "thread")
+# A running job whose heartbeat is older than this is declared dead (its worker died) and failed.
+FAIRNESS_JOB_STALE_SECONDS = env.int("FAIRNESS_JOB_STALE_SECONDS", default=300)
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # Login throttling (django-axes): lock a username+IP pair after repeated failures.

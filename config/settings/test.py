@@ -16,6 +16,7 @@ STORAGES["default"]["OPTIONS"]["location"] = env.path(  # noqa: F405
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]  # noqa: F405
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+FAIRNESS_JOB_MODE = env("FAIRNESS_JOB_MODE", default="sync")
 # Serve static files from the finders; no collectstatic needed outside production.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
