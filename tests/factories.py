@@ -89,15 +89,43 @@ PRINCIPLES = [
 ]
 
 
-def published_version(*, questions_per_principle: int = 2, checklist=None, number: int = 1):
-    """A published checklist version with yes/no questions under the four principles."""
+GATE_DPR = {"metric": "demographic_parity_ratio", "comparison": ">=", "threshold": 0.8}
+
+
+def published_version(
+    *,
+    questions_per_principle: int = 2,
+    checklist=None,
+    number: int = 1,
+    with_gate: bool = False,
+    evidence_codes: tuple[str, ...] = (),
+):
+    """A published checklist version with yes/no questions under the four principles, and with
+    `with_gate` one metric-gate question FAIR-G1 (demographic parity ratio >= 0.8)."""
     version = ChecklistVersionFactory(
         checklist=checklist or ChecklistFactory(), number=number, status=VersionStatus.DRAFT
     )
     for order, (code, name, prefix) in enumerate(PRINCIPLES, start=1):
         principle = PrincipleFactory(code=code, name=name, order=order)
         for i in range(1, questions_per_principle + 1):
-            QuestionFactory(version=version, principle=principle, code=f"{prefix}-{i:02d}", order=i)
+            question_code = f"{prefix}-{i:02d}"
+            QuestionFactory(
+                version=version,
+                principle=principle,
+                code=question_code,
+                order=i,
+                evidence_required=question_code in evidence_codes,
+            )
+        if with_gate and code == "fairness":
+            QuestionFactory(
+                version=version,
+                principle=principle,
+                code="FAIR-G1",
+                text="Demographic parity ratio of at least 0.8 on every grouping?",
+                answer_kind=AnswerKind.GATE,
+                gate=GATE_DPR,
+                order=99,
+            )
     version.status = VersionStatus.PUBLISHED
     version.save()
     return version

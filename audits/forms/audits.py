@@ -1,8 +1,11 @@
 """Forms of the audits app: they validate and normalise; services do the writing."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 
-from audits.models import AuditStatus, Team
+from audits.models import Audit, AuditStatus, Decision, Team
+from checklists.models import ChecklistVersion, VersionStatus
 
 
 class AuditFilterForm(forms.Form):
@@ -15,3 +18,81 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only the user's own teams are offered, and only they validate.
         self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
+
+
+class AuditForm(forms.ModelForm):
+    """Create or edit an audit. The checklist version is chosen only at creation."""
+
+    class Meta:
+        model = Audit
+        fields = [
+            "team",
+            "title",
+            "system_name",
+            "system_description",
+            "intended_use",
+            "risk_tier",
+            "checklist_version",
+        ]
+        widgets = {
+            "system_description": forms.Textarea(attrs={"rows": 3}),
+            "intended_use": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "checklist_version": "The audit stays pinned to this version, even when a newer one "
+            "is published.",
+            "risk_tier": "As you classify the system, e.g. under the EU AI Act (Art. 6, Annex III).",
+        }
+
+    def __init__(self, *args, teams=None, creating: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if creating:
+            self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams or []])
+            versions = ChecklistVersion.objects.filter(
+                status=VersionStatus.PUBLISHED
+            ).select_related("checklist")
+            self.fields["checklist_version"].queryset = versions
+            self.fields["checklist_version"].label_from_instance = (
+                lambda v: f"{v.checklist.title} — version {v.number}"
+            )
+            if versions.count() == 1:
+                self.fields["checklist_version"].initial = versions.first().pk
+            if len(teams or []) == 1:
+                self.fields["team"].initial = teams[0].pk
+        else:
+            del self.fields["team"]
+            del self.fields["checklist_version"]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Create audit" if creating else "Save changes"))
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Your overall assessment. Required when you request changes (or comment below).",
+    )
+
+    def __init__(self, *args, principles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.principle_codes = []
+        for principle in principles:
+            name = f"principle_{principle.code}"
+            self.principle_codes.append((principle.code, name))
+            self.fields[name] = forms.CharField(
+                label=f"Comment on {principle.name}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        comments = {code: data.get(name, "") for code, name in self.principle_codes}
+        data["principle_comments"] = comments
+        has_comment = (data.get("comment") or "").strip() or any(c.strip() for c in comments.values())
+        if data.get("decision") == Decision.CHANGES_REQUESTED and not has_comment:
+            raise forms.ValidationError(
+                "Say what must change: add an overall comment or a comment on a principle."
+            )
+        return data

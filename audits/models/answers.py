@@ -23,7 +23,7 @@ class Answer(models.Model):
     note_md = models.TextField(blank=True)
     revision = models.PositiveIntegerField(default=0)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     # Gate answers come from a fairness run; an auditor may override one only with a justification.
@@ -36,7 +36,9 @@ class Answer(models.Model):
     class Meta:
         ordering = ["audit", "question"]
         constraints = [
-            models.UniqueConstraint(fields=["audit", "question"], name="unique_answer_per_question"),
+            models.UniqueConstraint(
+                fields=["audit", "question"], name="unique_answer_per_question"
+            ),
         ]
 
     def __str__(self) -> str:

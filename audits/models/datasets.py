@@ -23,7 +23,7 @@ class Dataset(models.Model):
     # {"delimiter": ",", "columns": [...], "rows": [[...]], "distinct": {col: [...]}, "guess": {...}}
     preview = models.JSONField(default=dict)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -61,7 +61,7 @@ class FairnessRun(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -31,7 +31,7 @@ class Evidence(models.Model):
         "audits.FairnessRun", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

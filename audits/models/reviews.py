@@ -16,7 +16,7 @@ class Decision(models.TextChoices):
 class Review(models.Model):
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decision = models.CharField(max_length=20, choices=Decision.choices)
     comment = models.TextField(blank=True)
@@ -52,9 +52,11 @@ class RemediationAction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     due_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,10 +1,14 @@
 """Every read that needs access control goes through here (and so through permissions.py)."""
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from audits.models import Audit, AuditStatus, Membership, Team
+from audits.models import Answer, Audit, AuditStatus, Evidence, Membership, Review, Team
 from audits.permissions import ROLE_ACTIONS, Action, require
+from audits.scoring import NOT_APPLICABLE, AuditScores, compute_scores
+from checklists.models import AnswerKind, Question
 
 
 def membership_list_for_user(user) -> QuerySet[Membership]:
@@ -60,3 +64,148 @@ def audits_awaiting_user(user) -> dict[str, list[Audit]]:
         submitted_by=user
     )
     return {"to_answer": list(to_answer[:20]), "to_review": list(to_review[:20])}
+
+
+def audit_questions(audit: Audit) -> list:
+    """The questions of the audit's pinned version, principles loaded, in display order."""
+    return list(
+        audit.checklist_version.questions.select_related("principle").order_by(
+            "principle__order", "principle__code", "order", "code"
+        )
+    )
+
+
+def audit_answers(audit: Audit) -> dict[int, Answer]:
+    """{question_id: Answer} for the audit, with who answered and the gate run loaded."""
+    answers = Answer.objects.filter(audit=audit).select_related("answered_by", "run")
+    return {a.question_id: a for a in answers}
+
+
+def audit_scores(audit: Audit, *, questions=None, answers=None) -> AuditScores:
+    """Scores recomputed from the stored answers and the pinned version (never stored)."""
+    questions = audit_questions(audit) if questions is None else questions
+    answers = audit_answers(audit) if answers is None else answers
+    version = audit.checklist_version
+    return compute_scores(
+        questions=questions,
+        values={qid: a.value for qid, a in answers.items()},
+        bands=version.bands,
+        principle_weights=version.principle_weights,
+    )
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    question: Question
+    reason: str
+
+
+def audit_missing_items(audit: Audit, *, questions=None, answers=None) -> list[MissingItem]:
+    """What stops submission: required questions unanswered, evidence-required ones without it."""
+    questions = audit_questions(audit) if questions is None else questions
+    answers = audit_answers(audit) if answers is None else answers
+    with_evidence = set(
+        Evidence.objects.filter(audit=audit, question__isnull=False).values_list(
+            "question_id", flat=True
+        )
+    )
+    missing = []
+    for question in questions:
+        answer = answers.get(question.pk)
+        if question.required and not (answer and answer.value):
+            reason = (
+                "not answered yet: run a fairness analysis on the predictions"
+                if question.answer_kind == AnswerKind.GATE
+                else "required and not answered"
+            )
+            missing.append(MissingItem(question, reason))
+        elif question.evidence_required and question.pk not in with_evidence:
+            answered_na = answer is not None and answer.value == NOT_APPLICABLE
+            if not answered_na:
+                missing.append(MissingItem(question, "needs evidence (a file or a link)"))
+    return missing
+
+
+def answer_history(audit: Audit) -> dict[int, list[dict]]:
+    """{question_id: [change, ...]} newest first; each change has who, when, old and new value and note."""
+    answer_questions = dict(Answer.objects.filter(audit=audit).values_list("pk", "question_id"))
+    records = (
+        Answer.history.filter(id__in=answer_questions)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    history: dict[int, list[dict]] = {}
+    previous: dict[int, object] = {}
+    for record in records:
+        before = previous.get(record.id)
+        history.setdefault(answer_questions[record.id], []).insert(
+            0,
+            {
+                "who": record.history_user,
+                "when": record.history_date,
+                "old_value": before.value if before else "",
+                "new_value": record.value,
+                "old_note": before.note_md if before else "",
+                "new_note": record.note_md,
+                "revision": record.revision,
+                "override": record.override_justification,
+            },
+        )
+        previous[record.id] = record
+    return history
+
+
+def latest_review(audit: Audit) -> Review | None:
+    return audit.reviews.select_related("reviewer").first()
+
+
+def reviews_for_audit(audit: Audit) -> list[Review]:
+    return list(audit.reviews.select_related("reviewer").order_by("-created_at", "-pk"))
+
+
+def scores_for_audits(audits) -> dict[int, AuditScores]:
+    """{audit_id: scores} for a page of audits in two queries, whatever their number."""
+    audits = list(audits)
+    version_ids = {a.checklist_version_id for a in audits}
+    versions = {a.checklist_version_id: a.checklist_version for a in audits}
+    questions_by_version: dict[int, list] = {}
+    for question in Question.objects.filter(version_id__in=version_ids).select_related("principle"):
+        questions_by_version.setdefault(question.version_id, []).append(question)
+    values: dict[int, dict[int, str]] = {}
+    rows = Answer.objects.filter(audit__in=audits).values_list("audit_id", "question_id", "value")
+    for audit_id, question_id, value in rows:
+        values.setdefault(audit_id, {})[question_id] = value
+    return {
+        audit.pk: compute_scores(
+            questions=questions_by_version.get(audit.checklist_version_id, []),
+            values=values.get(audit.pk, {}),
+            bands=versions[audit.checklist_version_id].bands,
+            principle_weights=versions[audit.checklist_version_id].principle_weights,
+        )
+        for audit in audits
+    }
+
+
+def changes_since_last_review(audit: Audit) -> list[dict]:
+    """Answers changed since the last review (all answers' changes when there was none yet)."""
+    last = audit.reviews.order_by("-created_at").first()
+    if last is None:
+        return []
+    answer_questions = dict(
+        Answer.objects.filter(audit=audit).values_list("pk", "question__code")
+    )
+    records = (
+        Answer.history.filter(id__in=answer_questions, history_date__gt=last.created_at)
+        .select_related("history_user")
+        .order_by("-history_date")
+    )
+    return [
+        {
+            "code": answer_questions[r.id],
+            "who": r.history_user,
+            "when": r.history_date,
+            "value": r.value,
+            "note": r.note_md,
+        }
+        for r in records
+    ]

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from audits.models import AuditStatus
+from checklists.gates import describe_gate
 
 register = template.Library()
 
@@ -29,3 +30,78 @@ def status_badge(status: str):
         icon,
         label,
     )
+
+
+_BAND_STYLE = {
+    "strong": ("success", "▲", "Strong"),
+    "partial": ("warning", "◆", "Partial"),
+    "weak": ("danger", "▼", "Weak"),
+    "unscored": ("secondary", "–", "Not scored"),
+}
+
+
+@register.simple_tag
+def band_badge(band: str):
+    colour, icon, label = _BAND_STYLE.get(band, _BAND_STYLE["unscored"])
+    text_class = " text-dark" if colour == "warning" else ""
+    return format_html(
+        '<span class="badge text-bg-{}{}"><span aria-hidden="true">{}</span> {}</span>',
+        colour,
+        text_class,
+        icon,
+        label,
+    )
+
+
+@register.filter
+def score(value) -> str:
+    """A 0-100 score as a whole number, or an em dash when there is none yet."""
+    return "—" if value is None else f"{value:.0f}"
+
+
+@register.filter
+def percent(value) -> str:
+    """A 0-1 fraction as a whole percentage."""
+    return "—" if value is None else f"{100 * value:.0f}%"
+
+
+@register.filter
+def percent_number(value) -> int:
+    """A 0-1 fraction as a whole number 0-100, for widths and aria values."""
+    return 0 if value is None else round(100 * value)
+
+
+_ANSWER_LABELS = {
+    "yes": "Yes",
+    "partial": "Partial",
+    "no": "No",
+    "na": "Not applicable",
+    "pass": "Passes",
+    "fail": "Fails",
+}
+
+
+@register.simple_tag
+def answer_label(question, value: str) -> str:
+    """The human label of a stored answer value for its question."""
+    if not value:
+        return "—"
+    if question.answer_kind == "choice":
+        for option in question.choices:
+            if option.get("value") == value:
+                return option.get("label", value)
+    if question.answer_kind == "scale" and value.isdigit():
+        return f"{value} / 4"
+    return _ANSWER_LABELS.get(value, value)
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping|get_item:key` for dicts keyed by ids in templates."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def gate_description(gate) -> str:
+    """A gate in words, e.g. "demographic parity ratio ≥ 0.8 on every grouping"."""
+    return describe_gate(gate) if gate else "—"

@@ -1,0 +1,77 @@
+"""The per-question answer form of the principle page.
+
+`value` and `note_md` render a hidden copy of the value the page was built with
+(`show_hidden_initial`), so a save touches only the answers this user changed, and a stale
+revision on one of those is a real conflict rather than a side effect of someone else's edit.
+"""
+
+from django import forms
+
+from checklists.models import AnswerKind, Question
+
+YES_NO_CHOICES = [("yes", "Yes"), ("partial", "Partial"), ("no", "No"), ("na", "Not applicable")]
+SCALE_CHOICES = [
+    ("0", "0 · absent"),
+    ("1", "1 · initial"),
+    ("2", "2 · partial"),
+    ("3", "3 · largely"),
+    ("4", "4 · fully"),
+    ("na", "Not applicable"),
+]
+
+
+def value_choices(question: Question) -> list[tuple[str, str]] | None:
+    """The widget's choices for a scored question; None for free text."""
+    if question.answer_kind == AnswerKind.YES_NO:
+        return YES_NO_CHOICES
+    if question.answer_kind == AnswerKind.SCALE:
+        return SCALE_CHOICES
+    if question.answer_kind == AnswerKind.CHOICE:
+        return [(o["value"], o["label"]) for o in question.choices] + [("na", "Not applicable")]
+    return None
+
+
+class AnswerForm(forms.Form):
+    note_md = forms.CharField(
+        label="Note",
+        required=False,
+        show_hidden_initial=True,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Why this answer? Markdown allowed."}),
+    )
+    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, question: Question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        choices = value_choices(question)
+        if choices is None:
+            field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), strip=False)
+        else:
+            field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
+        field.required = False
+        field.show_hidden_initial = True
+        field.label = "Answer"
+        self.fields = {"value": field, **self.fields}
+
+    @property
+    def answer_changed(self) -> bool:
+        """Did the user change the answer or the note (compared with what their page showed)?"""
+        return bool({"value", "note_md"} & set(self.changed_data))
+
+
+def answer_forms(questions, answers, *, data=None) -> list[AnswerForm]:
+    """One form per answerable question (gate questions are answered from runs, not forms)."""
+    forms_ = []
+    for question in questions:
+        if question.answer_kind == AnswerKind.GATE:
+            continue
+        answer = answers.get(question.pk)
+        initial = {
+            "value": answer.value if answer else "",
+            "note_md": answer.note_md if answer else "",
+            "revision": answer.revision if answer else 0,
+        }
+        forms_.append(
+            AnswerForm(data, question=question, initial=initial, prefix=f"q{question.pk}")
+        )
+    return forms_

@@ -1,0 +1,47 @@
+"""The radar chart of principle scores, as SVG text (matplotlib, deterministic output)."""
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+_RC = {
+    "svg.fonttype": "none",  # labels stay text: searchable, accessible, readable from the PDF
+    "svg.hashsalt": "fairness-workbench",  # same data, same bytes
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+}
+
+
+def radar_svg(scores: list[tuple[str, float | None]], *, title: str = "Score per principle") -> str:
+    """A radar (spider) chart of 0-100 scores; unscored principles are drawn at 0 and marked."""
+    if not scores:
+        return ""
+    labels = [
+        f"{name}\n{'—' if score is None else f'{score:.0f}'}" for name, score in scores
+    ]
+    values = [0.0 if score is None else float(score) for _, score in scores]
+    angles = np.linspace(0, 2 * np.pi, len(values), endpoint=False).tolist()
+    with matplotlib.rc_context(_RC):
+        fig, ax = plt.subplots(figsize=(3.6, 3.6), subplot_kw={"polar": True})
+        try:
+            ax.set_theta_offset(np.pi / 2)
+            ax.set_theta_direction(-1)
+            closed_angles = [*angles, angles[0]]
+            closed_values = [*values, values[0]]
+            ax.plot(closed_angles, closed_values, color="#0d6efd", linewidth=1.8)
+            ax.fill(closed_angles, closed_values, color="#0d6efd", alpha=0.2)
+            ax.set_xticks(angles, labels)
+            ax.set_ylim(0, 100)
+            ax.set_yticks([25, 50, 75, 100], ["25", "50", "75", "100"], color="#6c757d", fontsize=7)
+            ax.set_title(title, pad=18, fontsize=10)
+            fig.tight_layout()
+            buffer = io.StringIO()
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
+        finally:
+            plt.close(fig)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]  # drop the XML prolog so it can be inlined in HTML

@@ -1,0 +1,135 @@
+"""Saving answers without lost updates.
+
+Every answer carries a revision. A save names the revision its author saw; if the stored revision
+has moved on (someone else saved in between), the save is refused with the other person's value,
+and nothing of that page is written. The check is a compare-and-swap UPDATE, so it holds on every
+database, not only on those with row locks.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audits.models import Answer, Audit
+from audits.scoring import NOT_APPLICABLE, SCALE_MAX, YES_NO_SCORES
+from audits.services.common import ensure_can_edit
+from checklists.models import AnswerKind, Question
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    question: Question
+    value: str
+    note_md: str
+    seen_revision: int  # the revision the author's form was built from (0: no answer yet)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    question: Question
+    current: Answer | None  # what is stored now: the other person's value, who and when
+
+
+class AnswerConflict(Exception):
+    """Someone else saved some of these answers since the form was loaded; nothing was saved."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        codes = ", ".join(c.question.code for c in conflicts)
+        super().__init__(f"Someone else changed {codes} since you opened the page.")
+
+
+def allowed_values(question: Question) -> list[str] | None:
+    """The values a question accepts, or None for free text."""
+    kind = question.answer_kind
+    if kind == AnswerKind.YES_NO:
+        return [*YES_NO_SCORES, NOT_APPLICABLE]
+    if kind == AnswerKind.SCALE:
+        return [*(str(k) for k in range(SCALE_MAX + 1)), NOT_APPLICABLE]
+    if kind == AnswerKind.CHOICE:
+        return [*(o["value"] for o in question.choices), NOT_APPLICABLE]
+    if kind == AnswerKind.GATE:
+        return ["pass", "fail", NOT_APPLICABLE]
+    return None
+
+
+def validate_value(question: Question, value: str) -> None:
+    """Refuse a value the question's kind does not accept (an empty value clears the answer)."""
+    allowed = allowed_values(question)
+    if value and allowed is not None and value not in allowed:
+        raise ValidationError(
+            f"{question.code}: {value!r} is not an answer to this question "
+            f"(expected one of {', '.join(allowed)})."
+        )
+
+
+@transaction.atomic
+def answers_save(*, audit: Audit, user, changes: list[AnswerChange]) -> list[Answer]:
+    """Save several answers of one audit at once: all of them, or none when any conflicts.
+
+    Gate questions are answered from fairness runs (see services.gates) and refused here.
+    """
+    ensure_can_edit(audit=audit, user=user)
+    version_id = audit.checklist_version_id
+    for change in changes:
+        if change.question.version_id != version_id:
+            raise ValidationError(f"{change.question.code} is not a question of this audit.")
+        if change.question.answer_kind == AnswerKind.GATE:
+            raise ValidationError(
+                f"{change.question.code} is answered from a fairness run; override it with a "
+                "written justification instead."
+            )
+        validate_value(change.question, change.value)
+
+    saved, conflicts = [], []
+    for change in changes:
+        answer = _write_one(audit=audit, user=user, change=change)
+        if answer is None:
+            current = Answer.objects.filter(audit=audit, question=change.question).first()
+            conflicts.append(Conflict(question=change.question, current=current))
+        else:
+            saved.append(answer)
+    if conflicts:
+        transaction.set_rollback(True)
+        raise AnswerConflict(conflicts)
+    return saved
+
+
+def answer_save(*, audit: Audit, user, question: Question, value: str, note_md: str = "",
+                seen_revision: int) -> Answer:
+    """Save one answer; raises AnswerConflict when `seen_revision` is stale."""
+    change = AnswerChange(question=question, value=value, note_md=note_md, seen_revision=seen_revision)
+    return answers_save(audit=audit, user=user, changes=[change])[0]
+
+
+def _write_one(*, audit: Audit, user, change: AnswerChange) -> Answer | None:
+    """Write one answer if its revision is still the one seen; None on conflict."""
+    new_revision = change.seen_revision + 1
+    if change.seen_revision == 0:
+        answer = Answer(audit=audit, question=change.question)
+    else:
+        # Compare-and-swap: only the writer that still sees the stored revision moves it on.
+        swapped = Answer.objects.filter(
+            audit=audit, question=change.question, revision=change.seen_revision
+        ).update(revision=new_revision)
+        if swapped != 1:
+            return None
+        answer = Answer.objects.get(audit=audit, question=change.question)
+    text = change.question.answer_kind == AnswerKind.TEXT
+    answer.value = change.value if text else change.value.strip()
+    answer.note_md = change.note_md
+    answer.revision = new_revision
+    answer.answered_by = user
+    answer.answered_at = timezone.now()
+    answer._history_user = user  # recorded in the answer's history even outside a request
+    answer.full_clean(
+        exclude=["audit", "question", "run"], validate_unique=False, validate_constraints=False
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent first answer is a conflict
+            answer.save()
+    except IntegrityError:
+        return None
+    return answer

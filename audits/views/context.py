@@ -1,0 +1,62 @@
+"""What the audit page (and the pages built on it, such as the review page) shows."""
+
+from audits import selectors
+from audits.permissions import Action, allowed_actions
+from audits.reports.radar import radar_svg
+from audits.scoring import answer_score
+from audits.selectors.actions import actions_for_audit
+from audits.selectors.datasets import runs_for_audit
+from audits.selectors.evidence import evidence_for_audit
+from audits.services.common import EDITABLE_STATUSES
+from checklists.models import AnswerKind
+
+
+def audit_page_context(user, audit) -> dict:
+    """Scores, progress, findings, actions, runs and reviews of one audit, plus the user's rights."""
+    questions = selectors.audit_questions(audit)
+    answers = selectors.audit_answers(audit)
+    scores = selectors.audit_scores(audit, questions=questions, answers=answers)
+    allowed = allowed_actions(user, audit.team_id)
+    principles = _principles(questions)
+    return {
+        "audit": audit,
+        "allowed": allowed,
+        "can_edit": Action.ANSWER in allowed and audit.status in EDITABLE_STATUSES,
+        "can_submit": Action.SUBMIT in allowed and audit.status in EDITABLE_STATUSES,
+        "can_review": Action.REVIEW in allowed
+        and audit.status == "in_review"
+        and audit.submitted_by_id != user.pk,
+        "can_manage_actions": Action.MANAGE_ACTIONS in allowed and not audit.is_locked,
+        "scores": scores,
+        "principles": principles,
+        "principle_rows": [(p, scores.for_principle(p.code)) for p in principles],
+        "radar_svg": radar_svg([(p.name, p.score) for p in scores.principles]),
+        "findings": _findings(questions, answers),
+        "missing": selectors.audit_missing_items(audit, questions=questions, answers=answers),
+        "actions": actions_for_audit(audit, open_only=False),
+        "runs": runs_for_audit(audit),
+        "reviews": selectors.reviews_for_audit(audit),
+        "audit_evidence": evidence_for_audit(audit).get(None, []),
+    }
+
+
+def _principles(questions) -> list:
+    seen = {}
+    for question in questions:
+        seen.setdefault(question.principle.code, question.principle)
+    return list(seen.values())
+
+
+def _findings(questions, answers) -> list[dict]:
+    """Failed gates first, then "no" (score 0) answers to required questions: what fails."""
+    failed_gates, no_answers = [], []
+    for question in questions:
+        answer = answers.get(question.pk)
+        if answer is None:
+            continue
+        score = answer_score(kind=question.answer_kind, value=answer.value, choices=question.choices)
+        if question.answer_kind == AnswerKind.GATE and answer.value == "fail":
+            failed_gates.append({"question": question, "answer": answer, "kind": "gate"})
+        elif score == 0.0 and question.required:
+            no_answers.append({"question": question, "answer": answer, "kind": "answer"})
+    return failed_gates + no_answers

@@ -1,0 +1,183 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from audits.models import Audit, AuditStatus, Decision, Evidence, Review
+from audits.services.answers import answer_save
+from audits.services.audits import (
+    IncompleteAudit,
+    audit_archive,
+    audit_create,
+    audit_reaudit,
+    audit_review,
+    audit_submit,
+    audit_update,
+)
+from audits.services.common import AuditLocked
+from checklists.models import AnswerKind, VersionStatus
+from tests.factories import (
+    AuditFactory,
+    ChecklistVersionFactory,
+    QuestionFactory,
+    published_version,
+)
+
+
+def _answer_all(audit, user, value="yes"):
+    for question in audit.checklist_version.questions.exclude(answer_kind=AnswerKind.GATE):
+        answer_save(audit=audit, user=user, question=question, value=value, seen_revision=0)
+
+
+def _in_review(audit, submitter):
+    _answer_all(audit, submitter)
+    return audit_submit(audit=audit, user=submitter)
+
+
+def test_audit_create_pins_a_published_version(team, auditor, checklist_version):
+    audit = audit_create(
+        team=team,
+        user=auditor,
+        title="Loans",
+        system_name="Scorer",
+        checklist_version=checklist_version,
+    )
+    assert audit.status == AuditStatus.DRAFT
+    assert audit.checklist_version == checklist_version
+
+
+def test_audit_create_refuses_a_draft_version(team, auditor):
+    with pytest.raises(ValidationError):
+        audit_create(
+            team=team,
+            user=auditor,
+            title="x",
+            system_name="y",
+            checklist_version=ChecklistVersionFactory(status=VersionStatus.DRAFT),
+        )
+
+
+def test_reviewer_and_outsider_cannot_create_audits(team, reviewer, outsider, checklist_version):
+    for user in (reviewer, outsider):
+        with pytest.raises(Exception) as caught:
+            audit_create(
+                team=team,
+                user=user,
+                title="x",
+                system_name="y",
+                checklist_version=checklist_version,
+            )
+        assert caught.type.__name__ in {"PermissionDenied", "Http404"}
+    assert not Audit.objects.exists()
+
+
+def test_submit_lists_every_missing_required_answer(audit, auditor):
+    with pytest.raises(IncompleteAudit) as caught:
+        audit_submit(audit=audit, user=auditor)
+    assert len(caught.value.items) == audit.checklist_version.questions.count()
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.DRAFT
+
+
+def test_submit_requires_evidence_where_the_question_says_so(team, auditor):
+    audit = AuditFactory(team=team, checklist_version=published_version(evidence_codes=("ACC-01",)))
+    _answer_all(audit, auditor)
+    with pytest.raises(IncompleteAudit) as caught:
+        audit_submit(audit=audit, user=auditor)
+    assert [(i.question.code, i.reason) for i in caught.value.items] == [
+        ("ACC-01", "needs evidence (a file or a link)")
+    ]
+    question = audit.checklist_version.questions.get(code="ACC-01")
+    Evidence.objects.create(audit=audit, question=question, url="https://example.org/policy")
+    audit_submit(audit=audit, user=auditor)
+    assert audit.status == AuditStatus.IN_REVIEW
+
+
+def test_submit_then_reviewer_approves_and_audit_locks(audit, auditor, reviewer):
+    _in_review(audit, auditor)
+    review = audit_review(audit=audit, user=reviewer, decision=Decision.APPROVED, comment="Good")
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.APPROVED
+    assert audit.approved_by == reviewer
+    assert review.submitted_at == audit.submitted_at
+    question = audit.checklist_version.questions.first()
+    with pytest.raises(AuditLocked):
+        answer_save(audit=audit, user=auditor, question=question, value="no", seen_revision=1)
+    with pytest.raises(AuditLocked):
+        audit_update(audit=audit, user=auditor, title="Changed")
+
+
+def test_reviewer_cannot_approve_own_submission(audit, owner):
+    _in_review(audit, owner)
+    with pytest.raises(PermissionDenied):
+        audit_review(audit=audit, user=owner, decision=Decision.APPROVED)
+    assert not Review.objects.exists()
+
+
+def test_auditor_cannot_review(audit, auditor, owner):
+    _in_review(audit, owner)
+    with pytest.raises(PermissionDenied):
+        audit_review(audit=audit, user=auditor, decision=Decision.APPROVED)
+
+
+def test_changes_requested_needs_a_comment_and_reopens_the_audit(audit, auditor, reviewer):
+    _in_review(audit, auditor)
+    with pytest.raises(ValidationError):
+        audit_review(audit=audit, user=reviewer, decision=Decision.CHANGES_REQUESTED)
+    audit_review(
+        audit=audit,
+        user=reviewer,
+        decision=Decision.CHANGES_REQUESTED,
+        principle_comments={"fairness": "Add the bias study"},
+    )
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.CHANGES_REQUESTED
+    question = audit.checklist_version.questions.get(code="FAIR-01")
+    answer = answer_save(
+        audit=audit, user=auditor, question=question, value="partial", seen_revision=1
+    )
+    assert answer.revision == 2
+
+
+def test_review_refused_when_not_in_review(audit, reviewer):
+    with pytest.raises(ValidationError):
+        audit_review(audit=audit, user=reviewer, decision=Decision.APPROVED)
+
+
+def test_archive_is_for_owners_and_locks(audit, owner, auditor):
+    with pytest.raises(PermissionDenied):
+        audit_archive(audit=audit, user=auditor)
+    audit_archive(audit=audit, user=owner)
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.ARCHIVED
+    assert audit.is_locked
+
+
+def test_reaudit_copies_matching_answers_into_latest_version(audit, auditor, reviewer, owner):
+    _in_review(audit, auditor)
+    audit_review(audit=audit, user=reviewer, decision=Decision.APPROVED)
+    old_answers = {a.question.code: a.value for a in audit.answers.select_related("question")}
+    # Version 2: FAIR-01 becomes a scale question (not copied), a new question is added.
+    v2 = ChecklistVersionFactory(checklist=audit.checklist_version.checklist, number=2)
+    for q in audit.checklist_version.questions.all():
+        kind = AnswerKind.SCALE if q.code == "FAIR-01" else q.answer_kind
+        QuestionFactory(version=v2, principle=q.principle, code=q.code, answer_kind=kind)
+    QuestionFactory(version=v2, principle=q.principle, code="NEW-01")
+    v2.status = VersionStatus.PUBLISHED
+    v2.save()
+
+    new_audit = audit_reaudit(audit=audit, user=owner)
+
+    assert new_audit.checklist_version == v2
+    assert new_audit.previous_audit == audit
+    copied = {a.question.code: a.value for a in new_audit.answers.select_related("question")}
+    assert "FAIR-01" not in copied and "NEW-01" not in copied
+    assert copied == {k: v for k, v in old_answers.items() if k != "FAIR-01"}
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.APPROVED
+    assert {
+        a.question.code: a.value for a in audit.answers.select_related("question")
+    } == old_answers
+
+
+def test_reaudit_only_from_an_approved_audit(audit, owner):
+    with pytest.raises(ValidationError):
+        audit_reaudit(audit=audit, user=owner)
