@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test lint seed migrate run-prod worker clean help
+.PHONY: run test lint seed migrate run-prod clean help
 
 help:
 	@echo "make run    - set up .venv, migrate, seed demo data, serve on http://127.0.0.1:$(PORT)"
@@ -36,6 +36,10 @@ run: seed
 	@echo "Demo logins (password: demo): demo-auditor, demo-reviewer, demo-outsider, demo-admin (staff)"
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The scaled setup: gunicorn + Celery on PostgreSQL and Redis (README "Production").
+run-prod: $(VENV)/.runtime-installed
+	scripts/run_prod.sh
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
