@@ -9,26 +9,11 @@ from django import forms
 
 from checklists.models import AnswerKind, Question
 
-YES_NO_CHOICES = [("yes", "Yes"), ("partial", "Partial"), ("no", "No"), ("na", "Not applicable")]
-SCALE_CHOICES = [
-    ("0", "0 · absent"),
-    ("1", "1 · initial"),
-    ("2", "2 · partial"),
-    ("3", "3 · largely"),
-    ("4", "4 · fully"),
-    ("na", "Not applicable"),
-]
-
 
 def value_choices(question: Question) -> list[tuple[str, str]] | None:
-    """The widget's choices for a scored question; None for free text."""
-    if question.answer_kind == AnswerKind.YES_NO:
-        return YES_NO_CHOICES
-    if question.answer_kind == AnswerKind.SCALE:
-        return SCALE_CHOICES
-    if question.answer_kind == AnswerKind.CHOICE:
-        return [(o["value"], o["label"]) for o in question.choices] + [("na", "Not applicable")]
-    return None
+    """The widget's choices for a scored question (the checklist's own options); None for text."""
+    options = question.answer_options()
+    return [(value, label) for value, label, _ in options] if options else None
 
 
 class AnswerForm(forms.Form):
@@ -36,7 +21,9 @@ class AnswerForm(forms.Form):
         label="Note",
         required=False,
         show_hidden_initial=True,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Why this answer? Markdown allowed."}),
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": "Why this answer? Markdown allowed."}
+        ),
     )
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 

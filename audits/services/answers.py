@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audits.models import Answer, Audit
-from audits.scoring import NOT_APPLICABLE, SCALE_MAX, YES_NO_SCORES
+from audits.scoring import GATE_SCORES, NOT_APPLICABLE
 from audits.services.common import ensure_can_edit
 from checklists.models import AnswerKind, Question
 
@@ -43,16 +43,11 @@ class AnswerConflict(Exception):
 
 def allowed_values(question: Question) -> list[str] | None:
     """The values a question accepts, or None for free text."""
-    kind = question.answer_kind
-    if kind == AnswerKind.YES_NO:
-        return [*YES_NO_SCORES, NOT_APPLICABLE]
-    if kind == AnswerKind.SCALE:
-        return [*(str(k) for k in range(SCALE_MAX + 1)), NOT_APPLICABLE]
-    if kind == AnswerKind.CHOICE:
-        return [*(o["value"] for o in question.choices), NOT_APPLICABLE]
-    if kind == AnswerKind.GATE:
-        return ["pass", "fail", NOT_APPLICABLE]
-    return None
+    if question.answer_kind == AnswerKind.GATE:
+        return [*GATE_SCORES, NOT_APPLICABLE]
+    if question.answer_kind == AnswerKind.TEXT:
+        return None
+    return [value for value, _, _ in question.answer_options()]
 
 
 def validate_value(question: Question, value: str) -> None:
@@ -97,10 +92,13 @@ def answers_save(*, audit: Audit, user, changes: list[AnswerChange]) -> list[Ans
     return saved
 
 
-def answer_save(*, audit: Audit, user, question: Question, value: str, note_md: str = "",
-                seen_revision: int) -> Answer:
+def answer_save(
+    *, audit: Audit, user, question: Question, value: str, note_md: str = "", seen_revision: int
+) -> Answer:
     """Save one answer; raises AnswerConflict when `seen_revision` is stale."""
-    change = AnswerChange(question=question, value=value, note_md=note_md, seen_revision=seen_revision)
+    change = AnswerChange(
+        question=question, value=value, note_md=note_md, seen_revision=seen_revision
+    )
     return answers_save(audit=audit, user=user, changes=[change])[0]
 
 

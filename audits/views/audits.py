@@ -14,7 +14,7 @@ from audits.forms.audits import AuditFilterForm, AuditForm, ReviewForm
 from audits.models import Role
 from audits.permissions import Action, require
 from audits.services import audits as audit_services
-from audits.views.context import audit_page_context
+from audits.views.context import audit_page_context, radar_for
 
 
 @login_required
@@ -80,7 +80,9 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get_for_user(request.user, pk=pk)
-    return render(request, "audits/audit_detail.html", audit_page_context(request.user, audit))
+    context = audit_page_context(request.user, audit)
+    context["radar_svg"] = radar_for(context["scores"])
+    return render(request, "audits/audit_detail.html", context)
 
 
 @login_required
@@ -92,6 +94,7 @@ def audit_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except audit_services.IncompleteAudit as incomplete:
         context = audit_page_context(request.user, audit)
         context["submit_missing"] = incomplete.items
+        context["radar_svg"] = radar_for(context["scores"])
         messages.error(request, f"Not submitted: {len(incomplete.items)} item(s) are missing.")
         return render(request, "audits/audit_detail.html", context, status=400)
     messages.success(request, "Submitted for review. A reviewer of your team can now approve it.")

@@ -30,7 +30,6 @@ def audit_page_context(user, audit) -> dict:
         "scores": scores,
         "principles": principles,
         "principle_rows": [(p, scores.for_principle(p.code)) for p in principles],
-        "radar_svg": radar_svg([(p.name, p.score) for p in scores.principles]),
         "findings": _findings(questions, answers),
         "missing": selectors.audit_missing_items(audit, questions=questions, answers=answers),
         "actions": actions_for_audit(audit, open_only=False),
@@ -38,6 +37,11 @@ def audit_page_context(user, audit) -> dict:
         "reviews": selectors.reviews_for_audit(audit),
         "audit_evidence": evidence_for_audit(audit).get(None, []),
     }
+
+
+def radar_for(scores) -> str:
+    """The radar chart of principle scores (drawn only by the pages that show it)."""
+    return radar_svg([(p.name, p.score) for p in scores.principles])
 
 
 def _principles(questions) -> list:
