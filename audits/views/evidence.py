@@ -1,3 +1,170 @@
-"""Placeholder: filled in by the evidence work."""
+"""Evidence pages: add a file or a link, download a file (access-checked), delete."""
 
-urlpatterns: list = []
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from audits.forms.evidence import EvidenceForm, add_service_errors
+from audits.models import Audit, Evidence
+from audits.permissions import Action
+from audits.selectors.audits import audit_get_for_user
+from audits.selectors.evidence import evidence_get_for_user, question_for_audit_get
+from audits.services import evidence as services
+from audits.services.common import ensure_can_edit
+from checklists.models import Question
+
+
+def safe_next_url(request: HttpRequest, *, default: str) -> str:
+    """The `next` parameter when it points back into this site, else `default`."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and allowed else default
+
+
+def question_from_query(request: HttpRequest, audit: Audit) -> Question | None:
+    """The `?question=` of the address: a question of the audit's version, or 404."""
+    question_pk = request.GET.get("question", "")
+    if not question_pk:
+        return None
+    if not question_pk.isdigit():
+        raise Http404("No such question in this audit.")
+    return question_for_audit_get(audit, question_pk=int(question_pk))
+
+
+class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
+    """Stream uploads to a temporary file; one over `max_bytes` is counted to its end, not kept.
+
+    The refused file's exact size is then known (`refused_size`), for a message that says how far
+    over the limit it is, and a file of any size never fills the disk.
+    """
+
+    def __init__(self, request=None, *, max_bytes: int):
+        super().__init__(request)
+        self.max_bytes = max_bytes
+        self.refused_size: int | None = None
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        if start + len(raw_data) > self.max_bytes:
+            return None  # counted by the parser, written nowhere
+        return super().receive_data_chunk(raw_data, start)
+
+    def file_complete(self, file_size: int):
+        if file_size > self.max_bytes:
+            self.file.close()  # deletes the temporary file
+            self.refused_size = file_size
+            return None  # the file is left out of request.FILES
+        return super().file_complete(file_size)
+
+
+@csrf_exempt  # outermost, so the CSRF check below runs only after the upload handler is in place
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = audit_get_for_user(request.user, pk=pk, action=Action.ANSWER)
+    # A locked audit shows no form, only why; and no byte of the body is read for it.
+    ensure_can_edit(audit=audit, user=request.user)
+    question = question_from_query(request, audit)
+    handler = SizeLimitedUploadHandler(request, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    request.upload_handlers = [handler]
+    return _evidence_add(request, audit=audit, question=question, handler=handler)
+
+
+@csrf_protect
+def _evidence_add(
+    request: HttpRequest, *, audit: Audit, question: Question | None, handler
+) -> HttpResponse:
+    next_url = safe_next_url(request, default=audit.get_absolute_url())
+    is_post = request.method == "POST"
+    form = EvidenceForm(
+        request.POST if is_post else None,
+        request.FILES if is_post else None,
+        audit=audit,
+        initial={"question": question},
+        refused_size=handler.refused_size if is_post else None,
+    )
+    if is_post and form.is_valid():
+        try:
+            evidence = _add_evidence(audit=audit, user=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Evidence added: {evidence}.")
+            return redirect(next_url)
+    if is_post:
+        messages.error(request, "The evidence was not added: see what to fix below.")
+    context = {"audit": audit, "question": question, "form": form, "next_url": next_url}
+    return render(request, "audits/evidence_form.html", context)
+
+
+def _add_evidence(*, audit: Audit, user, data: dict) -> Evidence:
+    common = {
+        "audit": audit,
+        "user": user,
+        "question": data["question"],
+        "description": data["description"],
+    }
+    if data["kind"] == EvidenceForm.KIND_LINK:
+        return services.evidence_add_link(url=data["url"], **common)
+    return services.evidence_add_file(uploaded_file=data["file"], **common)
+
+
+@login_required
+@require_safe
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    evidence = evidence_get_for_user(
+        request.user, audit_pk=pk, evidence_pk=evidence_pk, action=Action.VIEW
+    )
+    if not evidence.file:
+        raise Http404("This evidence is a link or a fairness run, not a file.")
+    try:
+        handle = evidence.file.storage.open(evidence.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404("The stored file is missing.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name or "evidence",
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    # Never rendered by the browser as a page, never guessed into another type, never cached shared.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    evidence = evidence_get_for_user(
+        request.user, audit_pk=pk, evidence_pk=evidence_pk, action=Action.ANSWER
+    )
+    label = str(evidence)
+    services.evidence_delete(evidence=evidence, user=request.user)
+    messages.success(request, f"Evidence deleted: {label}.")
+    return redirect(safe_next_url(request, default=evidence.audit.get_absolute_url()))
+
+
+urlpatterns = [
+    path("audits/<int:pk>/evidence/add/", evidence_add, name="evidence_add"),
+    path(
+        "audits/<int:pk>/evidence/<int:evidence_pk>/download/",
+        evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        "audits/<int:pk>/evidence/<int:evidence_pk>/delete/",
+        evidence_delete,
+        name="evidence_delete",
+    ),
+]
