@@ -1,3 +1,246 @@
-"""Placeholder: filled in by the datasets work."""
+"""Prediction uploads, the column mapping, fairness run pages and metric-gate overrides.
 
-urlpatterns: list = []
+Thin views: a selector checks access, a form validates, one service writes. The upload view swaps
+in a streaming, hashing upload handler before the body is read (hence its csrf_exempt/csrf_protect
+pair, as Django's "Modifying upload handlers on the fly" describes).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audits.forms.datasets import DatasetUploadForm, GateOverrideForm, MappingForm
+from audits.models import Audit, Dataset, FairnessRun, RunStatus
+from audits.permissions import Action, allowed_actions
+from audits.reports import run_page_sections
+from audits.selectors import audit_get_for_user
+from audits.selectors.datasets import (
+    dataset_get_for_user,
+    gate_answers,
+    gate_question_get,
+    run_get_for_user,
+)
+from audits.services import datasets as dataset_services
+from audits.services import gates as gate_services
+from audits.services.common import EDITABLE_STATUSES, ensure_can_edit
+from audits.uploads import DatasetUploadHandler
+
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+@csrf_exempt  # outermost, so the CSRF check below runs only after the upload handler is in place
+@login_required
+@require_http_methods(["GET", "POST"])
+def dataset_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = audit_get_for_user(request.user, pk=pk, action=Action.ANSWER)
+    # Refuse a locked audit before a byte of the (possibly huge) body is read.
+    ensure_can_edit(audit=audit, user=request.user)
+    handler = DatasetUploadHandler(request, max_bytes=settings.DATASET_MAX_BYTES)
+    request.upload_handlers = [handler]
+    return _dataset_upload(request, audit=audit, handler=handler)
+
+
+@csrf_protect
+def _dataset_upload(
+    request: HttpRequest, *, audit: Audit, handler: DatasetUploadHandler
+) -> HttpResponse:
+    max_bytes = settings.DATASET_MAX_BYTES
+    if request.method == "POST":
+        form = DatasetUploadForm(
+            request.POST, request.FILES, max_bytes=max_bytes, too_big=handler.too_big
+        )
+        if form.is_valid():
+            uploaded = form.cleaned_data["file"]
+            try:
+                dataset = dataset_services.dataset_ingest(
+                    audit=audit, user=request.user, uploaded_file=uploaded, sha256=uploaded.sha256
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"{dataset.original_name} is uploaded. Now say which column is which."
+                )
+                return redirect("audits:dataset_map", pk=audit.pk, dataset_pk=dataset.pk)
+        messages.error(request, "The file was not kept: see the reason below.")
+    else:
+        form = DatasetUploadForm(max_bytes=max_bytes)
+    context = {"audit": audit, "form": form, "page_title": "Upload predictions"}
+    return render(request, "audits/dataset_upload.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dataset_map(request: HttpRequest, pk: int, dataset_pk: int) -> HttpResponse:
+    dataset = dataset_get_for_user(
+        request.user, audit_pk=pk, dataset_pk=dataset_pk, action=Action.ANSWER
+    )
+    ensure_can_edit(audit=dataset.audit, user=request.user)
+    if request.method == "POST":
+        form = MappingForm(request.POST, dataset=dataset)
+        if form.is_valid():
+            run = dataset_services.run_create(
+                dataset=dataset,
+                user=request.user,
+                mapping=form.mapping,
+                options=form.options,
+                extra_checks=form.extra_checks,
+            )
+            _message_run_started(request, run)
+            return redirect(run)
+    else:
+        initial = MappingForm.initial_from(
+            dataset=dataset, config=_config_of(dataset, request.GET.get("run"))
+        )
+        form = MappingForm(dataset=dataset, initial=initial)
+    context = {
+        "audit": dataset.audit,
+        "dataset": dataset,
+        "form": form,
+        "gate_checks": gate_services.gate_checks(dataset.audit),
+        "delimiter_name": DELIMITER_NAMES.get(dataset.preview.get("delimiter"), "comma"),
+        "page_title": f"Map {dataset.original_name}",
+    }
+    return render(request, "audits/dataset_map.html", context)
+
+
+def _config_of(dataset: Dataset, run_pk: str | None) -> dict | None:
+    """The configuration of one of this dataset's runs ("Fix the mapping" starts from it)."""
+    if not (run_pk and run_pk.isdigit()):
+        return None
+    run = dataset.runs.filter(pk=int(run_pk)).only("config").first()
+    return run.config if run else None
+
+
+def _message_run_started(request: HttpRequest, run: FairnessRun) -> None:
+    if run.status == RunStatus.SUCCEEDED:
+        messages.success(request, f"Fairness run #{run.pk} is done.")
+    elif run.status == RunStatus.FAILED:
+        messages.warning(request, f"Fairness run #{run.pk} could not use the file: see why below.")
+    else:
+        messages.info(request, f"Fairness run #{run.pk} has started.")
+
+
+@login_required
+@require_GET
+def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    run = run_get_for_user(request.user, audit_pk=pk, run_pk=run_pk, action=Action.VIEW)
+    dataset_services.run_fail_if_stale(run=run)
+    audit = run.dataset.audit
+    allowed = allowed_actions(request.user, audit.team_id)
+    can_edit = Action.ANSWER in allowed and audit.status in EDITABLE_STATUSES
+    can_act = Action.MANAGE_ACTIONS in allowed and not audit.is_locked
+    context = {
+        "audit": audit,
+        "run": run,
+        "dataset": run.dataset,
+        "can_edit": can_edit,
+        "sections": run_page_sections(
+            run, action_url=_action_create_url(audit) if can_act else None
+        ),
+        "gate_answers": gate_answers(audit) if run.status == RunStatus.SUCCEEDED else [],
+        "progress_label": run_progress_label(run),
+        "duration": None if run.duration_ms is None else f"{run.duration_ms / 1000:.1f} s",
+        "page_title": f"Fairness run #{run.pk}",
+    }
+    return render(request, "audits/run_detail.html", context)
+
+
+def _action_create_url(audit: Audit) -> str | None:
+    # Remediation actions are built separately; until their URL exists the page shows no link.
+    try:
+        return reverse("audits:action_create", args=[audit.pk])
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+@require_GET
+def run_progress(request: HttpRequest, pk: int, run_pk: int) -> JsonResponse:
+    run = run_get_for_user(request.user, audit_pk=pk, run_pk=run_pk, action=Action.VIEW)
+    dataset_services.run_fail_if_stale(run=run)
+    payload = {
+        "status": run.status,
+        "progress": round(run.progress, 4),
+        "label": run_progress_label(run),
+        "error": run.error_message or None,
+        "done": run.is_finished,
+        "url": run.get_absolute_url(),
+    }
+    return JsonResponse(payload, headers={"Cache-Control": "no-store"})
+
+
+def run_progress_label(run: FairnessRun) -> str:
+    """What the progress bar says, in words."""
+    if run.status == RunStatus.QUEUED:
+        return "Waiting for a worker to start the run…"
+    if run.status == RunStatus.RUNNING and run.progress >= dataset_services.READING_SHARE:
+        return "Computing the metrics and their intervals…"
+    if run.status == RunStatus.RUNNING:
+        return f"Reading the file… {run.progress:.0%}"
+    if run.status == RunStatus.SUCCEEDED:
+        return "Done."
+    return "The run failed."
+
+
+@login_required
+@require_POST
+def run_retry(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    run = run_get_for_user(request.user, audit_pk=pk, run_pk=run_pk, action=Action.ANSWER)
+    try:
+        new_run = dataset_services.run_retry(run=run, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(run)
+    _message_run_started(request, new_run)
+    return redirect(new_run)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gate_override(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    audit = audit_get_for_user(request.user, pk=pk, action=Action.ANSWER)
+    ensure_can_edit(audit=audit, user=request.user)
+    question = gate_question_get(audit, question_pk=question_pk)
+    answer = dict(gate_answers(audit)).get(question)
+    if request.method == "POST":
+        form = GateOverrideForm(request.POST)
+        if form.is_valid():
+            try:
+                gate_services.gate_override(
+                    audit=audit, question=question, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"{question.code} is overridden; your justification is recorded."
+                )
+                return redirect(audit)
+    else:
+        initial = {"value": answer.value} if answer and answer.value else {}
+        form = GateOverrideForm(initial=initial)
+    context = {
+        "audit": audit,
+        "question": question,
+        "answer": answer,
+        "form": form,
+        "page_title": f"Override {question.code}",
+    }
+    return render(request, "audits/run_gate_override.html", context)
+
+
+urlpatterns = [
+    path("audits/<int:pk>/datasets/upload/", dataset_upload, name="dataset_upload"),
+    path("audits/<int:pk>/datasets/<int:dataset_pk>/map/", dataset_map, name="dataset_map"),
+    path("audits/<int:pk>/runs/<int:run_pk>/", run_detail, name="run_detail"),
+    path("audits/<int:pk>/runs/<int:run_pk>/progress/", run_progress, name="run_progress"),
+    path("audits/<int:pk>/runs/<int:run_pk>/retry/", run_retry, name="run_retry"),
+    path("audits/<int:pk>/gates/<int:question_pk>/override/", gate_override, name="gate_override"),
+]

@@ -1,0 +1,336 @@
+"""Forms for prediction uploads, the column mapping of a fairness run, and gate overrides."""
+
+from pathlib import PurePath
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+from audits.models import Dataset
+from audits.services.gates import GATE_VALUES, OVERRIDE_MIN_CHARS
+from checklists.gates import GATE_COMPARISONS, GATE_METRICS
+
+ALLOWED_EXTENSIONS = (".csv", ".tsv", ".txt", ".gz")
+EXTRA_CHECKS = 3
+NONE = ""
+POSITIVE_WORDS = {"1", "1.0", "true", "yes", "y", "t"}
+
+
+class DatasetUploadForm(forms.Form):
+    file = forms.FileField(
+        required=False,
+        allow_empty_file=True,  # an empty file gets the engine's own message, like every bad file
+        label="Predictions file",
+        help_text=(
+            "A CSV with a header row: the observed outcome, the system's decision and/or score, "
+            "and one or more sensitive-attribute columns. Comma, semicolon or tab separated, "
+            "UTF-8, optionally gzip-compressed (.csv, .tsv, .txt or .gz)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
+    )
+
+    def __init__(self, *args, max_bytes: int, too_big: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.too_big = too_big
+        self.fields["file"].help_text += f" Up to {filesizeformat(max_bytes)}."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self):
+        if self.too_big:
+            raise ValidationError(
+                "The file is larger than the %(limit)s limit, so it was not kept. Upload a smaller "
+                "file (for example a sample, or the file gzip-compressed).",
+                code="too_big",
+                params={"limit": filesizeformat(self.max_bytes)},
+            )
+        uploaded = self.cleaned_data.get("file")
+        if not uploaded:
+            raise ValidationError("Choose a predictions file to upload.", code="required")
+        suffixes = [s.lower() for s in PurePath(uploaded.name).suffixes]
+        if not suffixes or suffixes[-1] not in ALLOWED_EXTENSIONS:
+            raise ValidationError(
+                "Upload a .csv, .tsv, .txt or .gz file; %(name)s is none of these.",
+                code="extension",
+                params={"name": uploaded.name},
+            )
+        return uploaded
+
+
+def _column_choices(columns: list[str], empty_label: str | None) -> list[tuple[str, str]]:
+    choices = [(c, c) for c in columns]
+    return [(NONE, empty_label), *choices] if empty_label is not None else choices
+
+
+class MappingForm(forms.Form):
+    """Which column is which, the positive label, the reference group, thresholds and extra checks.
+
+    After validation, `mapping`, `options` and `extra_checks` hold what `run_create` takes.
+    """
+
+    y_true = forms.ChoiceField(
+        label="Observed outcome (y_true)",
+        required=False,
+        help_text="What really happened. Without it only selection rates and impact ratios are computed.",
+    )
+    y_pred = forms.ChoiceField(
+        label="System's decision (y_pred)",
+        required=False,
+        help_text="The decision or prediction. Optional when a score column is given.",
+    )
+    score = forms.ChoiceField(label="Score", required=False)
+    threshold = forms.FloatField(
+        label="Score threshold",
+        initial=0.5,
+        help_text="Without a decision column, a score at or above this counts as selected.",
+    )
+    sensitive = forms.MultipleChoiceField(
+        label="Sensitive attributes",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each gives a grouping; two or more also give their intersection.",
+        error_messages={
+            "required": "Tick at least one sensitive column (for example sex or race)."
+        },
+    )
+    pos_label = forms.ChoiceField(label="Positive (favourable) label", required=False)
+    pos_label_other = forms.CharField(
+        label="…or another value", required=False, max_length=200, strip=True
+    )
+    reference_policy = forms.ChoiceField(
+        label="Reference group",
+        widget=forms.RadioSelect,
+        initial="highest",
+        choices=[
+            ("highest", "The group with the highest selection rate (LL144 default)"),
+            ("named", "A named group"),
+        ],
+    )
+    reference_group = forms.CharField(label="Named reference group", required=False, max_length=200)
+    exclusion_share = forms.FloatField(
+        label="Exclusion share",
+        initial=0.02,
+        min_value=0,
+        max_value=0.5,
+        help_text="Groups under this share of the rows may be left out of impact ratios (2% rule).",
+    )
+    four_fifths_threshold = forms.FloatField(
+        label="Four-fifths screening threshold",
+        initial=0.8,
+        min_value=0.01,
+        max_value=1,
+        help_text="An impact ratio below this is flagged. A screening threshold, not a verdict.",
+    )
+    min_group_size = forms.IntegerField(
+        label="Minimum group size",
+        initial=30,
+        min_value=1,
+        help_text="Smaller groups carry a small-sample warning.",
+    )
+    disparity_method = forms.ChoiceField(
+        label="Disparities",
+        initial="between_groups",
+        choices=[
+            ("between_groups", "Between groups (largest gap)"),
+            ("to_overall", "To the overall rate"),
+        ],
+    )
+
+    def __init__(self, *args, dataset: Dataset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dataset = dataset
+        columns = dataset.columns
+        self.fields["y_true"].choices = _column_choices(columns, "— none (selection only) —")
+        self.fields["y_pred"].choices = _column_choices(columns, "— none (use the score) —")
+        self.fields["score"].choices = _column_choices(columns, "— none —")
+        self.fields["sensitive"].choices = _column_choices(columns, None)
+        self.fields["pos_label"].choices = self._pos_label_choices()
+        for i in range(1, EXTRA_CHECKS + 1):
+            self.fields[f"extra_{i}_metric"] = forms.ChoiceField(
+                label=f"Extra check {i}: metric",
+                required=False,
+                choices=[(NONE, "—"), *[(m, m.replace("_", " ")) for m in GATE_METRICS]],
+            )
+            self.fields[f"extra_{i}_comparison"] = forms.ChoiceField(
+                label="comparison", required=False, choices=[(c, c) for c in GATE_COMPARISONS]
+            )
+            self.fields[f"extra_{i}_threshold"] = forms.FloatField(
+                label="threshold", required=False
+            )
+        self.helper = self._helper()
+
+    def _chosen(self, name: str) -> str:
+        value = self.data.get(name) if self.is_bound else self.initial.get(name)
+        return value if value in self.dataset.columns else NONE
+
+    def _pos_label_choices(self) -> list:
+        """The engine's default first, then the values seen in the chosen label columns.
+
+        Values are grouped by column; a value the engine would take as positive (1, true, yes)
+        comes first in its group.
+        """
+        distinct = self.dataset.preview.get("distinct", {})
+        choices: list = [(NONE, "Automatic: 1, true or yes (the engine's default)")]
+        seen = set()
+        for role in ("y_true", "y_pred"):
+            column = self._chosen(role)
+            values = [str(v) for v in distinct.get(column, []) if str(v) not in seen]
+            values.sort(key=lambda v: v.strip().casefold() not in POSITIVE_WORDS)
+            if column and values:
+                seen.update(values)
+                choices.append((f"Values in {column}", [(v, v) for v in values]))
+        return choices
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        extra = [
+            Div(
+                Div(f"extra_{i}_metric", css_class="col-sm-6"),
+                Div(f"extra_{i}_comparison", css_class="col-6 col-sm-3"),
+                Div(f"extra_{i}_threshold", css_class="col-6 col-sm-3"),
+                css_class="row",
+            )
+            for i in range(1, EXTRA_CHECKS + 1)
+        ]
+        helper.layout = Layout(
+            Fieldset(
+                "Columns",
+                Div(
+                    Div("y_true", css_class="col-md-4"),
+                    Div("y_pred", css_class="col-md-4"),
+                    Div("score", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                "threshold",
+                "sensitive",
+            ),
+            Fieldset(
+                "Positive label",
+                Div(
+                    Div("pos_label", css_class="col-md-6"),
+                    Div("pos_label_other", css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset("Reference group", "reference_policy", "reference_group"),
+            Fieldset(
+                "Thresholds",
+                Div(
+                    Div("exclusion_share", css_class="col-md-3"),
+                    Div("four_fifths_threshold", css_class="col-md-3"),
+                    Div("min_group_size", css_class="col-md-3"),
+                    Div("disparity_method", css_class="col-md-3"),
+                    css_class="row",
+                ),
+            ),
+            HTML('{% include "audits/includes/run_gate_checks.html" %}'),
+            Fieldset("Extra checks (optional)", *extra),
+        )
+        return helper
+
+    def clean(self):
+        data = super().clean()
+        roles = {r: data.get(r) or None for r in ("y_true", "y_pred", "score")}
+        if not roles["y_pred"] and not roles["score"]:
+            self.add_error("y_pred", "Choose the decision column, or a score column below.")
+        used: dict[str, str] = {}
+        for role, column in roles.items():
+            if column and column in used:
+                self.add_error(role, f"Column '{column}' is already the {used[column]} column.")
+            elif column:
+                used[column] = role
+        overlap = [c for c in data.get("sensitive", []) if c in used]
+        if overlap:
+            self.add_error(
+                "sensitive",
+                f"'{overlap[0]}' is already the {used[overlap[0]]} column; "
+                "a sensitive column must be a different one.",
+            )
+        reference = (data.get("reference_group") or "").strip()
+        if data.get("reference_policy") == "named" and not reference:
+            self.add_error(
+                "reference_group", "Name the reference group, or pick the highest-rate group."
+            )
+        self.extra_checks = self._clean_extra_checks(data)
+        pos_label = (data.get("pos_label_other") or "").strip() or data.get("pos_label") or None
+        self.mapping = {
+            **roles,
+            "sensitive": list(data.get("sensitive", [])),
+            "pos_label": pos_label,
+        }
+        self.options = {
+            "reference_group": reference if data.get("reference_policy") == "named" else None,
+            "four_fifths_threshold": data.get("four_fifths_threshold"),
+            "exclusion_share": data.get("exclusion_share"),
+            "min_group_size": data.get("min_group_size"),
+            "threshold": data.get("threshold"),
+            "disparity_method": data.get("disparity_method"),
+        }
+        return data
+
+    def _clean_extra_checks(self, data: dict) -> list[dict]:
+        checks = []
+        for i in range(1, EXTRA_CHECKS + 1):
+            metric = data.get(f"extra_{i}_metric")
+            threshold = data.get(f"extra_{i}_threshold")
+            if not metric and threshold is None:
+                continue
+            if not metric:
+                self.add_error(f"extra_{i}_metric", "Choose the metric this threshold applies to.")
+            elif threshold is None:
+                self.add_error(f"extra_{i}_threshold", "Give a threshold for this check.")
+            else:
+                comparison = data.get(f"extra_{i}_comparison") or ">="
+                checks.append({"metric": metric, "comparison": comparison, "threshold": threshold})
+        return checks
+
+    @classmethod
+    def initial_from(cls, *, dataset: Dataset, config: dict | None = None) -> dict:
+        """Initial values: a previous run's configuration, else the engine's guess for the file."""
+        if config:
+            mapping, options = config.get("mapping", {}), config.get("options", {})
+            initial = {**mapping, **{k: v for k, v in options.items() if v is not None}}
+            initial["sensitive"] = mapping.get("sensitive", [])
+            initial["reference_policy"] = "named" if options.get("reference_group") else "highest"
+            extras = [c for c in config.get("checks", []) if c.get("source") == "extra"]
+            for i, check in enumerate(extras[:EXTRA_CHECKS], start=1):
+                for key in ("metric", "comparison", "threshold"):
+                    initial[f"extra_{i}_{key}"] = check.get(key)
+            return {k: ("" if v is None else v) for k, v in initial.items()}
+        guess = dataset.preview.get("guess", {})
+        initial = {k: guess.get(k) or "" for k in ("y_true", "y_pred", "score")}
+        initial["sensitive"] = list(guess.get("sensitive") or [])
+        if guess.get("pos_label") is not None:
+            initial["pos_label"] = str(guess["pos_label"])
+        return initial
+
+
+class GateOverrideForm(forms.Form):
+    value = forms.ChoiceField(
+        label="Answer",
+        widget=forms.RadioSelect,
+        choices=[
+            (v, {"pass": "Passes", "fail": "Fails", "na": "Not applicable"}[v]) for v in GATE_VALUES
+        ],
+    )
+    justification = forms.CharField(
+        label="Justification",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        min_length=OVERRIDE_MIN_CHARS,
+        strip=True,
+        help_text=(
+            "Why the fairness run's answer does not hold here. It is recorded with your name and "
+            "shown with the answer, in the report and to the reviewer."
+        ),
+        error_messages={
+            "min_length": f"Write at least {OVERRIDE_MIN_CHARS} characters: say why the run's answer is overridden.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

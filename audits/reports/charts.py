@@ -1,0 +1,198 @@
+"""SVG bar charts of a fairness run's per-group rates (matplotlib, deterministic output).
+
+Each chart is one grouping and one rate: a horizontal bar per group with its 95% interval, the
+reference group's rate as a line and, for selection rate, the four-fifths screen as a dashed line.
+Labels stay SVG text (`svg.fonttype = "none"`), so they are searchable, accessible and readable
+back from a PDF; matplotlib escapes them, so a group called `<script>` is shown, never run. A
+fixed `svg.hashsalt` and no date make the same data give the same bytes.
+"""
+
+import io
+import math
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib.figure import Figure  # noqa: E402
+
+RATE_METRICS = {
+    "selection_rate": "Selection rate",
+    "true_positive_rate": "True positive rate",
+    "false_positive_rate": "False positive rate",
+}
+
+_RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "fairness-workbench",
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "text.usetex": False,
+}
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+_BAR = "#0072B2"
+_REFERENCE_BAR = "#009E73"
+_EXCLUDED = "#BBBBBB"
+_REFERENCE_LINE = "#000000"
+_SCREEN_LINE = "#D55E00"
+_MAX_LABEL = 40
+
+
+def grouping_rate_chart(
+    grouping: dict, metric: str, *, reference: float | None, four_fifths: float | None = 0.8
+) -> str:
+    """One rate of every group of a grouping, as inline-ready SVG text ("" when nothing to draw).
+
+    Parameters
+    ----------
+    grouping : dict
+        A grouping of a fairness-report/1 document (``name``, ``groups``, ``reference_group``).
+    metric : str
+        ``selection_rate``, ``true_positive_rate`` or ``false_positive_rate``.
+    reference : float or None
+        Where to draw the reference line (usually the reference group's rate); none when None.
+    four_fifths : float or None
+        For selection rate, the screening multiple of ``reference`` drawn as a dashed line.
+    """
+    rows = [_row(group, metric, grouping.get("reference_group")) for group in grouping["groups"]]
+    if not any(row["value"] is not None for row in rows):
+        return ""
+    title = (
+        f"{RATE_METRICS.get(metric, metric.replace('_', ' ').capitalize())} by {grouping['name']}"
+    )
+    with matplotlib.rc_context(_RC):
+        figure = Figure(figsize=(6.4, 1.6 + 0.38 * len(rows)), layout="constrained")
+        axes = figure.add_subplot()
+        _draw_bars(axes, rows)
+        _draw_reference(axes, metric, reference, four_fifths)
+        axes.set_xlim(0, 1)
+        axes.set_ylim(len(rows) - 0.5, -0.5)
+        axes.set_xlabel(f"{RATE_METRICS.get(metric, metric)} (bars: 95% interval)")
+        axes.set_title(title, loc="left", fontsize=10, parse_math=False)
+        axes.spines[["top", "right"]].set_visible(False)
+        if axes.get_legend_handles_labels()[0]:
+            figure.legend(loc="outside lower center", ncols=2, fontsize=7, frameon=False)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    return _inline(svg[svg.index("<svg") :])  # no XML prolog, so it can be inlined in HTML
+
+
+def _inline(svg: str) -> str:
+    """Let the chart scale to its container (its viewBox keeps the proportions) and name its role."""
+    head, rest = svg.split(">", 1)
+    head = re.sub(r'\s(?:width|height)="[^"]*"', "", head)
+    return f'{head} width="100%" role="img">{rest}'
+
+
+def _row(group: dict, metric: str, reference_group: str | None) -> dict:
+    value = (group.get("metrics") or {}).get(metric)
+    if not _finite(value):
+        value = None
+    interval = (group.get("intervals") or {}).get(metric)
+    if not (
+        isinstance(interval, list | tuple) and len(interval) == 2 and all(map(_finite, interval))
+    ):
+        interval = None
+    label = str(group.get("label", ""))
+    if len(label) > _MAX_LABEL:
+        label = label[: _MAX_LABEL - 1] + "…"  # the table beside the chart shows it whole
+    unknown = bool(group.get("unknown"))
+    excluded = bool(group.get("excluded")) or unknown
+    notes = []
+    if not unknown and group.get("label") is not None and group.get("label") == reference_group:
+        notes.append("reference")
+    if excluded:
+        notes.append("unknown, not compared" if unknown else "excluded")
+    if value is None:
+        notes.append("undefined")
+    shown = f"{label} ({', '.join(notes)})" if notes else label
+    return {
+        "label": shown,
+        "value": value,
+        "interval": interval,
+        "excluded": excluded,
+        "reference": "reference" in notes,
+    }
+
+
+def _draw_bars(axes, rows: list[dict]) -> None:
+    positions = list(range(len(rows)))
+    for position, row in zip(positions, rows, strict=True):
+        value = row["value"] or 0.0
+        colour = _EXCLUDED if row["excluded"] else (_REFERENCE_BAR if row["reference"] else _BAR)
+        axes.barh(
+            position,
+            value,
+            height=0.6,
+            color=colour,
+            hatch="//" if row["excluded"] else None,
+            edgecolor="#555555" if row["excluded"] else colour,
+            linewidth=0.6,
+        )
+        if row["interval"] is not None:
+            low, high = row["interval"]
+            axes.errorbar(
+                value,
+                position,
+                xerr=[[max(value - low, 0)], [max(high - value, 0)]],
+                fmt="none",
+                ecolor="#222222",
+                elinewidth=1,
+                capsize=3,
+            )
+        text = "—" if row["value"] is None else f"{row['value']:.3f}"
+        right = row["interval"][1] if row["interval"] else value
+        axes.text(
+            min(right + 0.01, 0.93), position, text, va="center", fontsize=8, parse_math=False
+        )
+    axes.set_yticks(positions, [row["label"] for row in rows], parse_math=False)
+
+
+def _draw_reference(axes, metric: str, reference: float | None, four_fifths: float | None) -> None:
+    if not _finite(reference):
+        return
+    axes.axvline(
+        reference,
+        color=_REFERENCE_LINE,
+        linewidth=1.2,
+        label=f"reference group rate ({reference:.3f})",
+    )
+    if metric == "selection_rate" and _finite(four_fifths):
+        screen = reference * four_fifths
+        axes.axvline(
+            screen,
+            color=_SCREEN_LINE,
+            linewidth=1.2,
+            linestyle="--",
+            label=f"four-fifths screen ({screen:.3f})",
+        )
+
+
+def _finite(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def grouping_charts(grouping: dict, *, four_fifths: float | None = 0.8) -> list[dict]:
+    """The rate charts of one grouping that have data: [{"metric", "title", "svg"}], in a fixed order.
+
+    The reference line is the reference group's own rate of each metric.
+    """
+    reference_label = grouping.get("reference_group")
+    reference = next(
+        (
+            g
+            for g in grouping.get("groups", [])
+            if reference_label is not None and g.get("label") == reference_label
+        ),
+        None,
+    )
+    charts = []
+    for metric, title in RATE_METRICS.items():
+        value = ((reference or {}).get("metrics") or {}).get(metric)
+        svg = grouping_rate_chart(
+            grouping, metric, reference=value if _finite(value) else None, four_fifths=four_fifths
+        )
+        if svg:
+            charts.append({"metric": metric, "title": f"{title} by {grouping['name']}", "svg": svg})
+    return charts

@@ -1,0 +1,70 @@
+"""Access-checked reads of datasets and fairness runs: always through the audit they belong to."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from audits.models import Answer, Audit, Dataset, FairnessRun, RunStatus
+from audits.permissions import Action
+from checklists.models import AnswerKind, Question
+
+from .audits import audit_get_for_user
+
+
+def dataset_get_for_user(user, *, audit_pk: int, dataset_pk: int, action: Action) -> Dataset:
+    """The dataset of that audit, if the user may take `action` on the audit (404 / 403 otherwise).
+
+    A dataset of another audit is a 404, even when the user may see that other audit: the URL is wrong.
+    """
+    audit = audit_get_for_user(user, pk=audit_pk, action=action)
+    dataset = get_object_or_404(Dataset, pk=dataset_pk, audit=audit)
+    dataset.audit = audit  # keep the loaded team and checklist version
+    return dataset
+
+
+def run_get_for_user(user, *, audit_pk: int, run_pk: int, action: Action) -> FairnessRun:
+    """The fairness run of that audit, with its dataset and author, under the same rules."""
+    audit = audit_get_for_user(user, pk=audit_pk, action=action)
+    run = get_object_or_404(
+        FairnessRun.objects.select_related("dataset", "created_by"),
+        pk=run_pk,
+        dataset__audit=audit,
+    )
+    run.dataset.audit = audit
+    return run
+
+
+def runs_for_audit(audit: Audit) -> QuerySet[FairnessRun]:
+    """Every run of the audit, newest first, with dataset and author loaded (for the audit page)."""
+    return FairnessRun.objects.filter(dataset__audit=audit).select_related("dataset", "created_by")
+
+
+def latest_successful_run(audit: Audit) -> FairnessRun | None:
+    """The most recently started successful run: the one metric-gate answers come from."""
+    return (
+        runs_for_audit(audit)
+        .filter(status=RunStatus.SUCCEEDED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def gate_question_get(audit: Audit, *, question_pk: int) -> Question:
+    """A metric-gate question of the audit's checklist version (404 for any other question)."""
+    return get_object_or_404(
+        Question.objects.select_related("principle"),
+        pk=question_pk,
+        version_id=audit.checklist_version_id,
+        answer_kind=AnswerKind.GATE,
+    )
+
+
+def gate_answers(audit: Audit) -> list[tuple[Question, Answer | None]]:
+    """Every gate question of the audit with its answer (None when unanswered), in checklist order."""
+    questions = audit.checklist_version.questions.filter(answer_kind=AnswerKind.GATE)
+    answers = {
+        a.question_id: a
+        for a in Answer.objects.filter(audit=audit, question__in=questions).select_related(
+            "answered_by", "run"
+        )
+    }
+    return [(q, answers.get(q.pk)) for q in questions.select_related("principle")]

@@ -1,0 +1,242 @@
+"""Metric-gate answers come from the latest successful run, with the run as evidence; an auditor may
+override one only with a written justification, which is recorded, kept by later runs, and shown.
+"""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from audits.models import Answer, Evidence, RunStatus
+from audits.services.common import AuditLocked
+from audits.services.gates import gate_checks, gate_outcome, gate_override, gates_answer_from_run
+
+from .conftest import fair_csv
+
+JUSTIFICATION = "The sample over-represents applicants from one branch; see the sampling memo."
+
+
+def _answers(audit) -> dict[str, Answer]:
+    return {
+        a.question.code: a for a in Answer.objects.filter(audit=audit).select_related("question")
+    }
+
+
+def test_every_gate_of_the_checklist_becomes_a_check_of_the_run(make_run):
+    run = make_run()
+    gates = [c for c in run.config["checks"] if c["source"] == "gate"]
+    assert [(c["metric"], c["comparison"], c["threshold"], c["question"]) for c in gates] == [
+        ("impact_ratio", ">=", 0.8, "FAIR-G1"),
+        ("demographic_parity_ratio", ">=", 0.8, "FAIR-G2"),
+        ("equalized_odds_difference", "<=", 0.5, "FAIR-G3"),
+    ]
+
+
+def test_a_run_answers_the_gates_and_is_linked_as_evidence(make_run, audit, owner):
+    run = make_run()
+    assert run.status == RunStatus.SUCCEEDED
+    answers = _answers(audit)
+    assert answers["FAIR-G1"].value == "fail"  # impact ratio 0.4 < 0.8
+    assert answers["FAIR-G2"].value == "fail"  # demographic parity ratio 0.4 < 0.8
+    assert answers["FAIR-G3"].value == "pass"  # equalized odds difference 0.3 <= 0.5
+    assert "FAIR-01" not in answers  # not a gate: untouched
+    g1 = answers["FAIR-G1"]
+    assert (g1.run, g1.answered_by, g1.revision) == (run, owner, 1)
+    assert g1.note_md.startswith(
+        f"From fairness run #{run.pk}: impact ratio ≥ 0.8 on every grouping"
+    )
+    assert "- impact ratio 0.40 on sex (threshold ≥ 0.8) — fails" in g1.note_md
+    assert "A screening threshold, not a verdict of fairness." in g1.note_md
+    evidence = Evidence.objects.filter(audit=audit, run=run)
+    assert sorted(e.question.code for e in evidence) == ["FAIR-G1", "FAIR-G2", "FAIR-G3"]
+    assert {e.description for e in evidence} == {f"Fairness run #{run.pk}"}
+
+
+def test_a_newer_run_updates_the_answers_and_adds_its_evidence(make_run, make_dataset, audit):
+    first = make_run()
+    second = make_run(on=make_dataset(fair_csv()))
+    answers = _answers(audit)
+    assert answers["FAIR-G1"].value == "pass"
+    assert answers["FAIR-G1"].run == second
+    assert answers["FAIR-G1"].revision == 2
+    assert Evidence.objects.filter(run=first).count() == 3
+    assert Evidence.objects.filter(run=second).count() == 3
+    assert answers["FAIR-G1"].history.count() == 2
+
+
+def test_answering_twice_from_the_same_run_adds_no_duplicate_evidence(make_run, audit):
+    run = make_run()
+    gates_answer_from_run(run=run)
+    assert Evidence.objects.filter(run=run).count() == 3
+    assert _answers(audit)["FAIR-G1"].revision == 2
+
+
+def test_only_the_latest_successful_run_answers_the_gates(make_run, make_dataset, audit):
+    from audits.services.datasets import run_execute
+
+    older = make_run()
+    newer = make_run(on=make_dataset(fair_csv()))
+    before = {c: (a.value, a.run_id, a.revision) for c, a in _answers(audit).items()}
+    assert before["FAIR-G1"] == ("pass", newer.pk, 2)
+    # The older run is computed again and finishes last (say, a slow worker): it answers nothing.
+    type(older).objects.filter(pk=older.pk).update(status=RunStatus.QUEUED)
+    run_execute(older.pk)
+    older.refresh_from_db()
+    assert older.status == RunStatus.SUCCEEDED
+    assert {c: (a.value, a.run_id, a.revision) for c, a in _answers(audit).items()} == before
+
+
+def test_a_failed_run_answers_nothing(make_run, audit):
+    run = make_run(mapping={"sensitive": ["gender"]})
+    assert run.status == RunStatus.FAILED
+    assert Answer.objects.filter(audit=audit).count() == 0
+    assert Evidence.objects.filter(audit=audit).count() == 0
+
+
+def test_a_gate_the_run_cannot_compute_is_not_applicable_with_the_reason(make_run, audit):
+    run = make_run(mapping={"y_true": None})  # selection only: no equalized odds
+    assert run.status == RunStatus.SUCCEEDED
+    answers = _answers(audit)
+    assert answers["FAIR-G3"].value == "na"
+    assert "undefined" in answers["FAIR-G3"].note_md
+    assert answers["FAIR-G1"].value == "fail"
+
+
+def test_gate_outcome_rules():
+    gate = {"metric": "impact_ratio", "comparison": ">=", "threshold": 0.8}
+
+    def check(value, passed):
+        return {**gate, "grouping": "g", "value": value, "passed": passed}
+
+    assert gate_outcome(gate, {"checks": [check(0.9, True), check(0.85, True)]})[0] == "pass"
+    assert gate_outcome(gate, {"checks": [check(0.9, True), check(0.5, False)]})[0] == "fail"
+    assert gate_outcome(gate, {"checks": [check(0.9, True), check(None, None)]})[0] == "na"
+    assert gate_outcome(gate, {"checks": []})[0] == "na"
+    other = {**check(0.5, False), "threshold": 0.9}  # a different check on the same metric
+    assert gate_outcome(gate, {"checks": [check(0.85, True), other]})[0] == "pass"
+
+
+def test_gate_checks_are_deduplicated(audit):
+    checks = gate_checks(audit)
+    assert len(checks) == len({(c["metric"], c["comparison"], c["threshold"]) for c in checks})
+
+
+# -- overrides -----------------------------------------------------------------------------------
+
+
+def test_auditor_overrides_a_gate_with_a_justification(make_run, audit, auditor, gate_questions):
+    make_run()
+    question = gate_questions["FAIR-G1"]
+    answer = gate_override(
+        audit=audit, question=question, user=auditor, value="pass", justification=JUSTIFICATION
+    )
+    assert (answer.value, answer.override_justification) == ("pass", JUSTIFICATION)
+    assert (answer.answered_by, answer.revision) == (auditor, 2)
+    last = answer.history.first()
+    assert (last.value, last.override_justification, last.history_user) == (
+        "pass",
+        JUSTIFICATION,
+        auditor,
+    )
+
+
+@pytest.mark.parametrize("justification", ["", "   ", "too short, sorry"])
+def test_override_without_a_real_justification_is_refused(
+    audit, auditor, gate_questions, justification
+):
+    with pytest.raises(ValidationError) as refused:
+        gate_override(
+            audit=audit,
+            question=gate_questions["FAIR-G1"],
+            user=auditor,
+            value="pass",
+            justification=justification,
+        )
+    assert "justification" in refused.value.message_dict
+    assert Answer.objects.count() == 0
+
+
+def test_override_with_an_unknown_value_is_refused(audit, auditor, gate_questions):
+    with pytest.raises(ValidationError) as refused:
+        gate_override(
+            audit=audit,
+            question=gate_questions["FAIR-G1"],
+            user=auditor,
+            value="maybe",
+            justification=JUSTIFICATION,
+        )
+    assert "value" in refused.value.message_dict
+    assert Answer.objects.count() == 0
+
+
+def test_reviewer_cannot_override(audit, reviewer, gate_questions):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        gate_override(
+            audit=audit,
+            question=gate_questions["FAIR-G1"],
+            user=reviewer,
+            value="pass",
+            justification=JUSTIFICATION,
+        )
+    assert Answer.objects.count() == 0
+
+
+def test_a_later_run_keeps_the_override_and_notes_what_it_found(
+    make_run, make_dataset, audit, auditor, gate_questions
+):
+    make_run()
+    gate_override(
+        audit=audit,
+        question=gate_questions["FAIR-G3"],
+        user=auditor,
+        value="fail",
+        justification=JUSTIFICATION,
+    )
+    later = make_run(on=make_dataset(fair_csv()))
+    answer = _answers(audit)["FAIR-G3"]
+    assert answer.value == "fail"  # the override stands
+    assert answer.override_justification == JUSTIFICATION
+    assert answer.run == later
+    assert f"A newer run (#{later.pk}) gives “pass”" in answer.note_md
+    assert _answers(audit)["FAIR-G1"].value == "pass"  # not overridden: follows the run
+
+
+def test_override_form_shows_errors_next_to_the_field_and_keeps_the_input(
+    auditor_client, audit, gate_questions
+):
+    url = reverse("audits:gate_override", args=[audit.pk, gate_questions["FAIR-G1"].pk])
+    response = auditor_client.post(url, {"value": "pass", "justification": "because"})
+    assert response.status_code == 200
+    assert "justification" in response.context["form"].errors
+    assert "because" in response.content.decode()
+    assert Answer.objects.count() == 0
+
+
+def test_override_is_shown_on_the_run_page(
+    make_run, auditor_client, audit, auditor, gate_questions
+):
+    run = make_run()
+    gate_override(
+        audit=audit,
+        question=gate_questions["FAIR-G1"],
+        user=auditor,
+        value="pass",
+        justification=JUSTIFICATION,
+    )
+    body = auditor_client.get(run.get_absolute_url()).content.decode()
+    assert "Overridden" in body
+    assert JUSTIFICATION in body
+
+
+def test_locked_audit_refuses_override_in_the_service(approve, audit, auditor, gate_questions):
+    approve(audit)
+    with pytest.raises(AuditLocked):
+        gate_override(
+            audit=audit,
+            question=gate_questions["FAIR-G1"],
+            user=auditor,
+            value="pass",
+            justification=JUSTIFICATION,
+        )
+    assert Answer.objects.count() == 0
