@@ -57,7 +57,7 @@ class FairnessRun(models.Model):
     error_message = models.TextField(blank=True)
     result = models.JSONField(null=True, blank=True)  # the fairness-report/1 document
     versions = models.JSONField(default=dict, blank=True)
-    passed = models.BooleanField(null=True)
+    passed = models.BooleanField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(

@@ -141,7 +141,7 @@ def run_create(
         "mapping": {k: mapping.get(k) or None for k in ("y_true", "y_pred", "score", "pos_label")}
         | {"sensitive": list(mapping.get("sensitive") or [])},
         "options": DEFAULT_OPTIONS
-        | {"bootstrap_draws": getattr(settings, "FAIRNESS_BOOTSTRAP_DRAWS", 1000)}
+        | {"bootstrap_draws": settings.FAIRNESS_BOOTSTRAP_DRAWS}
         | {k: v for k, v in options.items() if k in DEFAULT_OPTIONS}
         | {"max_groups": settings.FAIRNESS_MAX_GROUPS},
         "checks": checks,
@@ -163,7 +163,7 @@ def _run_start(*, dataset: Dataset, user, config: dict) -> FairnessRun:
 
     run = FairnessRun(dataset=dataset, config=config, created_by=user)
     # `passed` is null until the run succeeds, but the field lacks blank=True.
-    run.full_clean(exclude=["passed"])
+    run.full_clean()
     run.save()
     run_enqueue(run)
     run.refresh_from_db()

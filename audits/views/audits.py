@@ -3,7 +3,7 @@ review, archive, re-audit). Thin: a selector checks access, a form validates, a 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -52,6 +52,8 @@ def audit_create(request: HttpRequest) -> HttpResponse:
         for m in selectors.membership_list_for_user(request.user)
         if m.role in (Role.OWNER, Role.AUDITOR)
     ]
+    if not teams:
+        raise PermissionDenied("Starting an audit needs the owner or auditor role in a team.")
     form = AuditForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         require(request.user, form.cleaned_data["team"], Action.CREATE_AUDIT)

@@ -8,11 +8,13 @@ from audits.selectors.actions import actions_for_audit
 from audits.selectors.datasets import runs_for_audit
 from audits.selectors.evidence import evidence_for_audit
 from audits.services.common import EDITABLE_STATUSES
+from audits.services.datasets import runs_fail_stale
 from checklists.models import AnswerKind
 
 
 def audit_page_context(user, audit) -> dict:
     """Scores, progress, findings, actions, runs and reviews of one audit, plus the user's rights."""
+    runs_fail_stale(audit=audit)  # a run whose worker died shows as failed, with a retry button
     questions = selectors.audit_questions(audit)
     answers = selectors.audit_answers(audit)
     scores = selectors.audit_scores(audit, questions=questions, answers=answers)

@@ -124,6 +124,8 @@ EVIDENCE_ALLOWED_TYPES = env.list(
 )
 DATASET_MAX_BYTES = env.int("DATASET_MAX_BYTES", default=2 * 1024 * 1024 * 1024)
 FAIRNESS_MAX_GROUPS = env.int("FAIRNESS_MAX_GROUPS", default=1000)
+# Bootstrap resamples of the count table for every disparity's interval (fixed seed).
+FAIRNESS_BOOTSTRAP_DRAWS = env.int("FAIRNESS_BOOTSTRAP_DRAWS", default=1000)
 
 # Jobs go to Celery when a broker is configured, and run in-process otherwise.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -166,4 +168,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint and fontTools narrate every PDF at INFO; keep only their warnings.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -20,3 +20,6 @@ FAIRNESS_JOB_MODE = env("FAIRNESS_JOB_MODE", default="sync")
 # Serve static files from the finders; no collectstatic needed outside production.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Fewer bootstrap draws keep the suite quick; the engine tests set their own.
+FAIRNESS_BOOTSTRAP_DRAWS = 200

@@ -23,6 +23,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_media_url():
+    # Django's live server wraps the app in a media handler that cannot work with MEDIA_URL = None
+    # (uploads are never served by URL). A prefix that nothing links to keeps it quiet.
+    from django.conf import settings
+
+    settings.MEDIA_URL = "/__media-is-never-served-by-url__/"
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
