@@ -162,7 +162,6 @@ def _run_start(*, dataset: Dataset, user, config: dict) -> FairnessRun:
     from audits.jobs import run_enqueue
 
     run = FairnessRun(dataset=dataset, config=config, created_by=user)
-    # `passed` is null until the run succeeds, but the field lacks blank=True.
     run.full_clean()
     run.save()
     run_enqueue(run)
