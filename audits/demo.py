@@ -148,7 +148,7 @@ def _demo_value(question, index: int) -> str:
             "Applicants for the premium credit product in the UK; decisions are reviewed by a "
             "credit officer before any refusal is sent."
         )
-    return _CYCLE[index % len(_CYCLE)]
+    return _CYCLE[(index // 2) % len(_CYCLE)]  # every other question is answered
 
 
 def _demo_note(question, index: int) -> str:

@@ -35,6 +35,7 @@ def radar_svg(scores: list[tuple[str, float | None]], *, title: str = "Score per
             ax.plot(closed_angles, closed_values, color="#0d6efd", linewidth=1.8)
             ax.fill(closed_angles, closed_values, color="#0d6efd", alpha=0.2)
             ax.set_xticks(angles, labels)
+            ax.tick_params(axis="x", pad=14)  # keep labels clear of the polygon
             ax.set_ylim(0, 100)
             ax.set_yticks([25, 50, 75, 100], ["25", "50", "75", "100"], color="#6c757d", fontsize=7)
             ax.set_title(title, pad=18, fontsize=10)
