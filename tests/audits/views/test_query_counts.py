@@ -1,0 +1,50 @@
+"""The busiest pages issue the same number of queries however many audits and answers there are."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audits.services.answers import AnswerChange, answers_save
+from tests.factories import AuditFactory, published_version
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # warm per-process caches (content types, sessions)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def _answer_all(audit, user):
+    answers_save(
+        audit=audit,
+        user=user,
+        changes=[
+            AnswerChange(question=q, value="yes", note_md="n", seen_revision=0)
+            for q in audit.checklist_version.questions.all()
+        ],
+    )
+
+
+@pytest.mark.parametrize("url_name", ["audits:detail", "audits:principle"])
+def test_audit_pages_do_not_grow_with_answers(owner_client, owner, team, url_name):
+    small = AuditFactory(team=team, checklist_version=published_version(questions_per_principle=2))
+    large = AuditFactory(team=team, checklist_version=published_version(questions_per_principle=10))
+    counts = []
+    for audit in (small, large):
+        _answer_all(audit, owner)
+        kwargs = {"pk": audit.pk}
+        if url_name == "audits:principle":
+            kwargs["principle"] = "fairness"
+        counts.append(_queries(owner_client, reverse(url_name, kwargs=kwargs)))
+    assert counts[0] == counts[1]
+
+
+def test_home_does_not_grow_with_audits(owner_client, team, checklist_version):
+    AuditFactory(team=team, checklist_version=checklist_version)
+    few = _queries(owner_client, reverse("home"))
+    for _ in range(20):
+        AuditFactory(team=team, checklist_version=checklist_version)
+    assert _queries(owner_client, reverse("home")) == few
