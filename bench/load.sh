@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Load benchmark: gunicorn on PostgreSQL with 50 teams, 2,000 audits, 80,000 answers and 2,000
+# fairness runs; wrk on loopback with a logged-in session against three pages, 30 s each.
+#   bench/load.sh            (needs PostgreSQL on 127.0.0.1:5432 and wrk: apt-get install wrk)
+# Results: bench/out/load-*.txt; the summary table is printed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DB=${BENCH_DB:-workbench_load}
+DURATION=${DURATION:-30s}
+CONNECTIONS=${CONNECTIONS:-16}
+WORKERS=${WEB_WORKERS:-5}
+PORT=${BENCH_PORT:-8765}
+mkdir -p bench/out
+export DJANGO_SETTINGS_MODULE=config.settings.production
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
+export DJANGO_SECRET_KEY="bench-only-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
+export PRIVATE_MEDIA_ROOT="$PWD/bench/out/media"
+
+psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB" >/dev/null
+psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB" >/dev/null
+.venv/bin/python manage.py migrate --noinput -v 0
+.venv/bin/python manage.py collectstatic --noinput -v 0
+eval "$(.venv/bin/python bench/seed_load.py | grep -E '^(SESSION|AUDIT)=')"
+
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+  --log-level warning > bench/out/gunicorn.log 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -fso /dev/null "http://127.0.0.1:$PORT/accounts/login/" && break; sleep 0.2; done
+
+printf '| page | requests/s | median | p99 | errors (non-2xx or socket) |\n|---|---|---|---|---|\n' > bench/out/load-summary.md
+for page in "audit list:/audits/" "audit page:/audits/$AUDIT/" "report page:/audits/$AUDIT/report/"; do
+  name=${page%%:*}; path=${page#*:}
+  out="bench/out/load-${name// /-}.txt"
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: sessionid=$SESSION" \
+    "http://127.0.0.1:$PORT$path" > "$out"
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out")
+  p50=$(awk '$1=="50%" {print $2}' "$out")
+  p99=$(awk '$1=="99%" {print $2}' "$out")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$out"); non2xx=${non2xx:-0}
+  sock=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' "$out"); sock=${sock:-0}
+  printf '| %s `%s` | %s | %s | %s | %s |\n' "$name" "$path" "$rps" "$p50" "$p99" "$((non2xx + sock))" \
+    >> bench/out/load-summary.md
+done
+cat bench/out/load-summary.md
