@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, answers, datasets, evidence
+from .views import actions, answers, datasets, evidence, reports
 from .views import audits as audit_views
 
 app_name = "audits"
@@ -20,4 +20,5 @@ urlpatterns = [
     *datasets.urlpatterns,
     *evidence.urlpatterns,
     *actions.urlpatterns,
+    *reports.urlpatterns,
 ]

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from audits.models import Answer, Audit, AuditStatus, Evidence, Membership, Review, Team
 from audits.permissions import ROLE_ACTIONS, Action, require
-from audits.scoring import NOT_APPLICABLE, AuditScores, compute_scores
+from audits.scoring import NOT_APPLICABLE, AuditScores, answer_score, compute_scores
 from checklists.models import AnswerKind, Question
 
 
@@ -191,9 +191,7 @@ def changes_since_last_review(audit: Audit) -> list[dict]:
     last = audit.reviews.order_by("-created_at").first()
     if last is None:
         return []
-    answer_questions = dict(
-        Answer.objects.filter(audit=audit).values_list("pk", "question__code")
-    )
+    answer_questions = dict(Answer.objects.filter(audit=audit).values_list("pk", "question__code"))
     records = (
         Answer.history.filter(id__in=answer_questions, history_date__gt=last.created_at)
         .select_related("history_user")
@@ -209,3 +207,20 @@ def changes_since_last_review(audit: Audit) -> list[dict]:
         }
         for r in records
     ]
+
+
+def audit_findings(questions, answers) -> list[dict]:
+    """Failed gates first, then "no" (score 0) answers to required questions: what fails."""
+    failed_gates, no_answers = [], []
+    for question in questions:
+        answer = answers.get(question.pk)
+        if answer is None:
+            continue
+        score = answer_score(
+            kind=question.answer_kind, value=answer.value, choices=question.choices
+        )
+        if question.answer_kind == AnswerKind.GATE and answer.value == "fail":
+            failed_gates.append({"question": question, "answer": answer, "kind": "gate"})
+        elif score == 0.0 and question.required:
+            no_answers.append({"question": question, "answer": answer, "kind": "answer"})
+    return failed_gates + no_answers

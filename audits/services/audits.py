@@ -9,6 +9,7 @@ from audits.permissions import Action, require
 from audits.selectors.audits import audit_missing_items
 from audits.services.answers import validate_value
 from audits.services.common import ensure_can_edit
+from audits.services.snapshots import snapshots_seal
 from checklists.models import AnswerKind, ChecklistVersion, VersionStatus
 
 
@@ -125,6 +126,9 @@ def audit_review(
     else:
         audit.status = AuditStatus.CHANGES_REQUESTED
     audit.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])
+    if decision == Decision.APPROVED:
+        # Sealed in the same transaction: an approved audit always has its PDF and JSON snapshot.
+        snapshots_seal(audit=audit)
     return review
 
 

@@ -3,13 +3,11 @@
 from audits import selectors
 from audits.permissions import Action, allowed_actions
 from audits.reports.radar import radar_svg
-from audits.scoring import answer_score
 from audits.selectors.actions import actions_for_audit
 from audits.selectors.datasets import runs_for_audit
 from audits.selectors.evidence import evidence_for_audit
 from audits.services.common import EDITABLE_STATUSES
 from audits.services.datasets import runs_fail_stale
-from checklists.models import AnswerKind
 
 
 def audit_page_context(user, audit) -> dict:
@@ -32,7 +30,8 @@ def audit_page_context(user, audit) -> dict:
         "scores": scores,
         "principles": principles,
         "principle_rows": [(p, scores.for_principle(p.code)) for p in principles],
-        "findings": _findings(questions, answers),
+        "findings": selectors.audit_findings(questions, answers),
+        "snapshots": list(audit.snapshots.all()),
         "missing": selectors.audit_missing_items(audit, questions=questions, answers=answers),
         "actions": actions_for_audit(audit, open_only=False),
         "runs": runs_for_audit(audit),
@@ -51,18 +50,3 @@ def _principles(questions) -> list:
     for question in questions:
         seen.setdefault(question.principle.code, question.principle)
     return list(seen.values())
-
-
-def _findings(questions, answers) -> list[dict]:
-    """Failed gates first, then "no" (score 0) answers to required questions: what fails."""
-    failed_gates, no_answers = [], []
-    for question in questions:
-        answer = answers.get(question.pk)
-        if answer is None:
-            continue
-        score = answer_score(kind=question.answer_kind, value=answer.value, choices=question.choices)
-        if question.answer_kind == AnswerKind.GATE and answer.value == "fail":
-            failed_gates.append({"question": question, "answer": answer, "kind": "gate"})
-        elif score == 0.0 and question.required:
-            no_answers.append({"question": question, "answer": answer, "kind": "answer"})
-    return failed_gates + no_answers
