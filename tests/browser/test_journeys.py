@@ -161,6 +161,7 @@ def test_reviewer_journey(browser, live_server, shot, team, auditor, reviewer, d
     auditor_page.locator("#q-FAIR-01 input[type=radio][value=partial]").check()
     auditor_page.locator("#q-FAIR-01 textarea[name$='-note_md']").fill("Bias study attached.")
     auditor_page.click("button[name=save]")
+    expect(auditor_page.locator(".alert-success")).to_contain_text("Saved 1 answer")
     auditor_page.goto(audit.get_absolute_url())
     auditor_page.click("button:has-text('Submit for review')")
     expect(auditor_page.locator(".alert-success")).to_contain_text("Submitted")
@@ -169,7 +170,7 @@ def test_reviewer_journey(browser, live_server, shot, team, auditor, reviewer, d
     expect(reviewer_page.get_by_text("FAIR-01").first).to_be_visible()  # changed since last review
     reviewer_page.check("input[name=decision][value=approved]")
     reviewer_page.click("text=Record the decision")
-    expect(reviewer_page.locator(".alert-success")).to_contain_text("approved")
+    expect(reviewer_page.locator(".alert-success").first).to_contain_text("approved")
     shot(reviewer_page, "08-approved")
 
     with reviewer_page.expect_download() as download_info:

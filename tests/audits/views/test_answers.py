@@ -174,3 +174,35 @@ def test_reviewer_comments_appear_on_the_principle_page(auditor_client, audit, r
     page = auditor_client.get(_url(audit)).content.decode()
     assert "Add the intersectional analysis" in page
     assert "Overall: needs evidence" in page
+
+
+def test_principle_page_never_nests_forms_so_save_and_delete_both_work(
+    auditor_client, audit, auditor
+):
+    from html.parser import HTMLParser
+
+    from audits.models import Evidence
+
+    question = audit.checklist_version.questions.get(code="FAIR-01")
+    evidence = Evidence.objects.create(
+        audit=audit, question=question, url="https://example.org/a", uploaded_by=auditor
+    )
+
+    class FormDepth(HTMLParser):
+        depth = deepest = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "form":
+                self.depth += 1
+                self.deepest = max(self.deepest, self.depth)
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.depth -= 1
+
+    page = auditor_client.get(_url(audit)).content.decode()
+    parser = FormDepth()
+    parser.feed(page)
+    assert parser.deepest == 1
+    assert f'form="evidence-delete-{evidence.pk}"' in page
+    assert f'id="evidence-delete-{evidence.pk}"' in page

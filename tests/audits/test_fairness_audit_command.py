@@ -1,0 +1,120 @@
+"""``manage.py fairness_audit``: exit codes, both output formats, no traceback on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+ROOT = Path(__file__).resolve().parents[2]
+ADULT = ROOT / "demo_data" / "adult_predictions.csv"
+ADULT_ARGS = [
+    str(ADULT),
+    "--y-true",
+    "income_over_50k",
+    "--y-pred",
+    "predicted_over_50k",
+    "--sensitive",
+    "sex",
+]
+
+
+def run(*args: str) -> tuple[str, CommandError | None]:
+    out = StringIO()
+    try:
+        call_command(
+            "fairness_audit", *args, "--bootstrap-draws", "50", stdout=out, stderr=StringIO()
+        )
+    except CommandError as error:
+        return out.getvalue(), error
+    return out.getvalue(), None
+
+
+def test_failed_four_fifths_check_exits_1_after_printing_the_text_report():
+    text, error = run(*ADULT_ARGS)
+    assert error is not None and error.returncode == 1
+    assert str(error) == "1 check(s) failed: four_fifths on sex."
+    assert text.startswith("Fairness report (fairness-report/1) for adult_predictions.csv")
+    assert "FAIL  four_fifths on sex: impact ratio 0.32 < 0.8" in text
+    assert "  Female   5421" in text
+
+
+def test_json_format_is_the_report_document(tmp_path):
+    text, error = run(*ADULT_ARGS, "--format", "json", "--score", "score")
+    assert error is not None and error.returncode == 1
+    document = json.loads(text)
+    assert document["schema"] == "fairness-report/1"
+    assert document["mode"] == "scoring"
+    assert [g["name"] for g in document["groupings"]] == ["sex"]
+
+
+def test_passing_checks_exit_0(tmp_path):
+    data = "g,label,pred\n" + "A,1,1\nA,0,0\nB,1,1\nB,0,0\n" * 10
+    path = tmp_path / "fair.csv"
+    path.write_text(data)
+    text, error = run(str(path), "--y-true", "label", "--y-pred", "pred", "--sensitive", "g",
+                      "--check", "equalized_odds_difference <= 0.1")  # fmt: skip
+    assert error is None
+    assert "FLAGS: 0 of 2 checks failed" in text
+
+
+def test_output_option_writes_the_report_to_a_file(tmp_path):
+    target = tmp_path / "report.json"
+    text, error = run(*ADULT_ARGS, "--format", "json", "--output", str(target))
+    assert error.returncode == 1
+    assert text == ""
+    assert json.loads(target.read_text())["input"]["filename"] == "adult_predictions.csv"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.csv", "--y-pred", "p", "--sensitive", "s"], "No file at missing.csv."),
+        (
+            [str(ADULT), "--y-pred", "predicted_over_50k", "--sensitive", "gender"],
+            "Column 'gender' (sensitive) is not in the file.",
+        ),
+        (
+            [*ADULT_ARGS, "--check", "accuracy >= 0.8"],
+            "Unknown check metric 'accuracy'; use a disparity name or 'impact_ratio'.",
+        ),
+    ],
+)
+def test_bad_input_exits_2_with_the_engine_message(args, message):
+    _, error = run(*args)
+    assert error is not None and error.returncode == 2
+    assert str(error).startswith(message)
+
+
+def test_from_a_shell_bad_input_is_one_line_on_stderr_and_exit_2(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("sex,label,pred\nF,1,1\nM,1\n")
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "fairness_audit", str(bad), "--y-true", "label", "--y-pred", "pred", "--sensitive", "sex"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "CommandError: Line 3 has 2 fields but the header has 3: M,1"
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_from_a_shell_a_failed_check_exits_1(tmp_path):
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "fairness_audit", *ADULT_ARGS, "--bootstrap-draws", "0"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "FLAGS: 1 of 1 checks failed" in result.stdout
+    assert result.stderr.strip() == "CommandError: 1 check(s) failed: four_fifths on sex."
