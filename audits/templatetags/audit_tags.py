@@ -11,7 +11,7 @@ register = template.Library()
 # Colour plus an icon and a word, so status never depends on colour alone.
 _STATUS_STYLE = {
     AuditStatus.DRAFT: ("secondary", "✎"),
-    AuditStatus.IN_REVIEW: ("primary", "⧗"),
+    AuditStatus.IN_REVIEW: ("primary", "◔"),
     AuditStatus.CHANGES_REQUESTED: ("warning", "↺"),
     AuditStatus.APPROVED: ("success", "✓"),
     AuditStatus.ARCHIVED: ("dark", "▣"),
