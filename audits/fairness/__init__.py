@@ -1,0 +1,86 @@
+"""The fairness engine: fairness metrics of a system's decisions, computed from a CSV file.
+
+Every number follows ``METRICS.md``: per-group metrics and disparities equal fairlearn's on the
+raw rows, impact ratios follow NYC Local Law 144, rates carry Wilson intervals and disparities
+bootstrap intervals. It imports numpy and pyarrow (pandas, scikit-learn and fairlearn are allowed
+too, and are the tests' reference), never Django, so it runs in a notebook, the CLI
+(``manage.py fairness_audit``) or a worker alike.
+
+>>> from audits.fairness import ColumnMapping, assess
+>>> report = assess("predictions.csv", ColumnMapping(  # doctest: +SKIP
+...     y_true="label", y_pred="decision", sensitive=["sex", "race"], pos_label="1"))
+>>> report.passed, report.to_dict()["groupings"][0]["disparities"]  # doctest: +SKIP
+
+How it works
+------------
+The file is streamed in blocks by pyarrow, reading only the mapped columns, and reduced to a
+count table: the number of rows per distinct (sensitive values, y_true, y_pred) cell, plus the
+score when one is mapped. Every metric is then a closed-form function of each group's confusion
+counts, vectorised over groups (and over bootstrap draws, which resample the table
+multinomially). That is what fairlearn computes, and the tests check it against fairlearn's
+``MetricFrame`` on the raw rows to 1e-9; running ``MetricFrame`` itself on the count table gives
+the same numbers but costs about 1 ms per group and metric (0.9 s for the benchmark's 85 groups,
+more than parsing 10M rows), so fairlearn is the reference, not the loop. Memory does not grow
+with the number of rows, only with the number of distinct cells (distinct scores, when a score is
+mapped). ``bench/README.md`` has the measurements.
+
+Decisions where METRICS.md is silent
+------------------------------------
+- Rows used: a row is used when every mapped outcome column (y_true, y_pred, score) has a value;
+  the others are dropped, counted per column in ``input.missing`` and named in a warning. If a
+  column is empty on every row, that is an error (``all_labels_missing``,
+  ``all_scores_missing``). Empty means ``""``, ``NA``, ``N/A``, ``NaN``, ``null`` or ``Unknown``
+  (any case, surrounding spaces ignored).
+- Unknown: an empty sensitive value makes the row ``Unknown`` in that column's grouping and in
+  the intersection (where any empty component makes the row Unknown). The Unknown group is listed
+  last with its count and metrics (``"unknown": true``) but takes part in neither impact ratios
+  nor disparities. A grouping's disparities are over its known rows: they equal fairlearn's
+  ``MetricFrame`` fed those raw rows (``to_overall`` compares with the value on them); the report's
+  ``overall`` is on all used rows.
+- Undefined values are ``null`` with a reason in ``undefined``, never 0: a TPR without actual
+  positives, a precision with nothing selected, a balanced accuracy or ROC AUC of a group with one
+  class. Disparities skip groups where the metric is undefined (as ``MetricFrame`` skips NaN) and
+  are ``null`` when fewer than two groups remain (fairlearn would return 0 or 1). Equalized odds is
+  the worse of its TPR and FPR parts that are defined, ``null`` only when neither is.
+- Impact ratios: share = group rows / used rows; a group under ``exclusion_share`` is excluded
+  (impact ratio ``null`` with the reason) before the highest-rate reference is chosen; ties go to
+  the larger group. A named reference is used even if excluded (with a warning). When a score is
+  mapped, ``scoring_rate`` (share strictly above the median of all used scores) gets its own
+  ``scoring_impact_ratio`` and a ``four_fifths_scoring`` check; ``impact_ratio`` is always the
+  selection-rate one.
+- Checks: the four-fifths screen and every user check are evaluated on every grouping. A check
+  whose value is undefined has ``value`` and ``passed`` ``null`` and a ``reason``; it does not fail
+  the report (``report.passed`` is True when no check has ``passed`` False) and is listed in the
+  warnings.
+- Mode: ``scoring`` when a score is mapped, else ``classification`` with y_true, else
+  ``selection_only``; ``metrics`` lists what was computed.
+- Groups are sorted by label; intersection labels join values with ``" x "``.
+- Line numbers count the header as line 1 in the decompressed text.
+"""
+
+from ._assess import assess
+from ._disparity import DISPARITY_NAMES
+from ._errors import ERROR_CODES, ERROR_MESSAGES, DatasetError
+from ._mapping import CHECK_METRICS, Check, ColumnMapping
+from ._metrics import METRIC_NAMES
+from ._preview import Preview, preview
+from ._report import ENGINE_VERSION, SCHEMA, FairnessReport
+from ._text import format_text
+
+__all__ = [
+    "CHECK_METRICS",
+    "DISPARITY_NAMES",
+    "ENGINE_VERSION",
+    "ERROR_CODES",
+    "ERROR_MESSAGES",
+    "METRIC_NAMES",
+    "SCHEMA",
+    "Check",
+    "ColumnMapping",
+    "DatasetError",
+    "FairnessReport",
+    "Preview",
+    "assess",
+    "format_text",
+    "preview",
+]

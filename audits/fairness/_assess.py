@@ -1,0 +1,360 @@
+"""``assess``: read a predictions file and build its fairness report."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from ._bootstrap import auc_draws, bootstrap
+from ._disparity import METHODS, disparity_names
+from ._errors import (
+    UNKNOWN_REFERENCE_GROUP,
+    UNREADABLE_CSV,
+    DatasetError,
+    dataset_error,
+    quote_list,
+)
+from ._evaluate import Options, evaluate_grouping, metric_entry, metric_values
+from ._groups import Grouping, build_groupings
+from ._mapping import Check, ColumnMapping
+from ._metrics import metrics_for
+from ._reader import ColumnPlan, CountingReader, RawCounts
+from ._report import SCHEMA, FairnessReport, evaluate_checks, versions
+from ._sniff import DELIMITER_NAMES, Layout, locate_problem, sniff
+from ._source import InputStream, Progress, Source
+from ._table import Table, build_table
+from ._warnings import report_warnings
+
+BAD_SETTING = "{name} must be {rule}, not {value!r}."
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The options of :func:`assess`, validated."""
+
+    reference_group: str | Mapping[str, str] | None
+    four_fifths_threshold: float
+    exclusion_share: float
+    min_group_size: int
+    bootstrap_draws: int
+    seed: int
+    max_groups: int
+    threshold: float
+    disparity_method: str
+
+    def __post_init__(self) -> None:
+        rules = [
+            ("four_fifths_threshold", self.four_fifths_threshold > 0, "a number above 0"),
+            ("exclusion_share", 0 <= self.exclusion_share < 1, "a share from 0 up to 1"),
+            ("min_group_size", self.min_group_size >= 0, "a whole number, 0 or more"),
+            ("bootstrap_draws", self.bootstrap_draws >= 0, "a whole number, 0 or more"),
+            ("max_groups", self.max_groups >= 1, "a whole number, 1 or more"),
+            ("threshold", math.isfinite(self.threshold), "a finite number"),
+            (
+                "disparity_method",
+                self.disparity_method in METHODS,
+                "'between_groups' or 'to_overall'",
+            ),
+        ]
+        for name, ok, rule in rules:
+            if not ok:
+                raise ValueError(
+                    BAD_SETTING.format(name=name, rule=rule, value=getattr(self, name))
+                )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as they appear in the report."""
+        reference = self.reference_group
+        return {
+            "reference_group": dict(reference) if isinstance(reference, Mapping) else reference,
+            "four_fifths_threshold": float(self.four_fifths_threshold),
+            "exclusion_share": float(self.exclusion_share),
+            "min_group_size": int(self.min_group_size),
+            "bootstrap_draws": int(self.bootstrap_draws),
+            "seed": int(self.seed),
+            "max_groups": int(self.max_groups),
+            "threshold": float(self.threshold),
+            "disparity_method": self.disparity_method,
+            "confidence_level": 0.95,
+            "interval_methods": {"proportions": "wilson", "other": "bootstrap percentile"},
+        }
+
+
+def _read(stream: InputStream, layout: Layout, plan: ColumnPlan, max_groups: int) -> RawCounts:
+    try:
+        return CountingReader(layout, plan, max_groups=max_groups).read(stream)
+    except pa.ArrowException as exc:
+        detail = str(exc).replace("CSV parse error: ", "")
+        fresh = stream.reopen()
+        problem = None
+        if fresh is not None:
+            mapped = [*plan.sensitive, plan.y_true, plan.y_pred, plan.score]
+            try:
+                problem = locate_problem(
+                    fresh,
+                    delimiter=layout.delimiter,
+                    columns=layout.columns,
+                    check_utf8=[i for i in mapped if i is not None],
+                )
+            except DatasetError as inner:
+                problem = inner
+            finally:
+                fresh.close()
+        raise (problem or dataset_error(UNREADABLE_CSV, detail=detail)) from None
+
+
+def _check_reference(reference: Any, groupings: Sequence[Grouping]) -> None:
+    if reference is None:
+        return
+    wanted = reference.items() if isinstance(reference, Mapping) else [(None, reference)]
+    for grouping_name, label in wanted:
+        candidates = [g for g in groupings if grouping_name in (None, g.name)]
+        if not any(label in g.labels for g in candidates):
+            groups = [label for g in candidates if len(g.columns) == 1 for label in g.labels]
+            raise dataset_error(
+                UNKNOWN_REFERENCE_GROUP,
+                group=label,
+                groups=quote_list(groups or ["(none)"], limit=40),
+            )
+
+
+def _mode(table: Table) -> str:
+    if table.has_score:
+        return "scoring"
+    return "classification" if table.has_y_true else "selection_only"
+
+
+def _table_info(table: Table, mapping: ColumnMapping) -> dict[str, Any]:
+    return {
+        "rows": table.rows,
+        "rows_used": table.rows_used,
+        "rows_dropped": table.rows - table.rows_used,
+        "missing": dict(table.missing),
+        "columns": {
+            "y_true": mapping.y_true,
+            "y_pred": mapping.y_pred,
+            "score": mapping.score,
+            "sensitive": list(mapping.sensitive),
+        },
+        "pos_label": table.pos_label,
+        "labels": {
+            role: {"positive": list(c.positive), "negative": list(c.negative)}
+            for role, c in table.labels.items()
+        },
+    }
+
+
+def _overall(table: Table, names: Sequence[str]) -> dict[str, Any]:
+    everything = np.zeros(len(table.cells.counts), dtype=np.int64)
+    fine = np.zeros(len(table.fine.counts), dtype=np.int64) if table.fine is not None else None
+    values, counts = metric_values(names, table, everything, fine, 1)
+    metrics, undefined, intervals = metric_entry(
+        names,
+        {k: v[0] for k, v in values.items()},
+        {k: v[0] for k, v in counts.items()},
+        "the data",
+    )
+    return {**metrics, "intervals": intervals, "undefined": undefined}
+
+
+def _clean(value: Any) -> Any:
+    """Turn numpy scalars into Python ones; refuse NaN, which must have become None earlier."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise AssertionError("a non-finite number reached the report")
+    return value
+
+
+def assess(
+    source: Source,
+    mapping: ColumnMapping,
+    *,
+    checks: Sequence[Check | str] = (),
+    reference_group: str | Mapping[str, str] | None = None,
+    four_fifths_threshold: float = 0.8,
+    exclusion_share: float = 0.02,
+    min_group_size: int = 30,
+    bootstrap_draws: int = 1000,
+    seed: int = 0,
+    max_groups: int = 1000,
+    threshold: float = 0.5,
+    disparity_method: str = "between_groups",
+    progress: Callable[[int, int], None] | Progress | None = None,
+) -> FairnessReport:
+    """Measure the fairness of a system's decisions in a predictions file.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or binary file object
+        A CSV file (comma, semicolon or tab delimited; UTF-8 with or without BOM; optionally
+        gzip-compressed) with a header row. A file object is read from its current position.
+    mapping : ColumnMapping
+        The roles of the columns.
+    checks : sequence of Check or str
+        Checks evaluated on every grouping, besides the four-fifths screen (strings are read by
+        :meth:`Check.parse`).
+    reference_group : str or mapping, optional
+        The group impact ratios are relative to: a group label (used in every grouping that has
+        it) or ``{grouping name: label}``. By default the highest rate among groups not excluded.
+    four_fifths_threshold : float
+        Impact ratios below it are flagged (a screening threshold, not a verdict of fairness).
+    exclusion_share : float
+        Groups with a smaller share of the used rows are left out of impact ratios (LL144's 2%).
+    min_group_size : int
+        Groups with fewer rows carry a small-sample warning.
+    bootstrap_draws : int
+        Multinomial draws of the count table for the bootstrap intervals (0 to skip them).
+    seed : int
+        Seed of the bootstrap: the same data and seed give the same document.
+    max_groups : int
+        Most groups allowed in one grouping.
+    threshold : float
+        Decision threshold on the score when no y_pred is mapped (``score >= threshold``).
+    disparity_method : {"between_groups", "to_overall"}
+        How disparities compare groups (fairlearn's ``method``).
+    progress : callable, optional
+        ``progress(done_bytes, total_bytes)``, called as blocks are read (at most once a block,
+        always on the calling thread); total is 0 if unknown.
+
+    Returns
+    -------
+    FairnessReport
+
+    Raises
+    ------
+    DatasetError
+        When the file or the mapping cannot be used; ``code`` says why.
+    ValueError
+        When an option is out of range or a check names an unknown metric.
+    """
+    settings = Settings(
+        reference_group, four_fifths_threshold, exclusion_share, int(min_group_size),
+        int(bootstrap_draws), int(seed), int(max_groups), float(threshold), disparity_method,
+    )  # fmt: skip
+    checks = [Check.parse(c) if isinstance(c, str) else c for c in checks]
+    mapping.validate()
+    table, source_info = _count(source, mapping, settings, progress)
+    groupings = build_groupings(table, max_groups=settings.max_groups)
+    _check_reference(settings.reference_group, groupings)
+    names = metrics_for(has_y_true=table.has_y_true, has_score=table.has_score)
+    documents = _evaluate(table, groupings, names, settings)
+    check_entries = evaluate_checks(
+        documents,
+        checks,
+        four_fifths_threshold=settings.four_fifths_threshold,
+        scoring=table.has_score,
+    )
+    document = {
+        "schema": SCHEMA,
+        "input": {**source_info, **_table_info(table, mapping)},
+        "versions": versions(),
+        "mode": _mode(table),
+        "settings": {
+            **settings.to_dict(),
+            "roc_auc_bootstrap_draws": (
+                auc_draws(table, settings.bootstrap_draws) if "roc_auc" in names else None
+            ),
+        },
+        "metrics": list(names),
+        "overall": _overall(table, names),
+        "score": _score_summary(table, mapping, settings),
+        "groupings": documents,
+        "checks": check_entries,
+        "summary": _summary(check_entries),
+        "warnings": report_warnings(table, documents, check_entries, mapping, settings.to_dict()),
+    }
+    return FairnessReport(_clean(document))
+
+
+def _count(
+    source: Source, mapping: ColumnMapping, settings: Settings, progress: Progress | None
+) -> tuple[Table, dict[str, Any]]:
+    """Stream the file into its count table; return it with what the report says of the file."""
+    stream = InputStream(source, progress=progress)
+    try:
+        layout = sniff(stream)
+        stream.report_progress()
+        plan = mapping.plan(layout.columns)
+        raw = _read(stream, layout, plan, settings.max_groups)
+        info = {
+            "sha256": stream.sha256(),
+            "filename": stream.name,
+            "size_bytes": stream.raw_bytes_read,
+            "encoding": layout.encoding,
+            "compressed": layout.compressed,
+            "delimiter": DELIMITER_NAMES[layout.delimiter],
+        }
+    finally:
+        stream.close()
+    table = build_table(
+        raw,
+        layout,
+        pos_label=mapping.pos_label,
+        score_column=mapping.score,
+        threshold=settings.threshold,
+    )
+    return table, info
+
+
+def _evaluate(
+    table: Table, groupings: Sequence[Grouping], names: Sequence[str], settings: Settings
+) -> list[dict[str, Any]]:
+    """Compute every grouping's entry, then add its bootstrap intervals."""
+    disparities = disparity_names(names)
+    options = Options(
+        method=settings.disparity_method,
+        exclusion_share=settings.exclusion_share,
+        four_fifths_threshold=settings.four_fifths_threshold,
+        min_group_size=settings.min_group_size,
+        reference_group=settings.reference_group,
+    )
+    results = [
+        evaluate_grouping(table, g, names=names, disparity_names=disparities, options=options)
+        for g in groupings
+    ]
+    intervals = bootstrap(
+        table, groupings, [r.references for r in results], names=disparities, metrics=names,
+        method=settings.disparity_method, draws=settings.bootstrap_draws, seed=settings.seed,
+    )  # fmt: skip
+    for result, boot in zip(results, intervals, strict=True):
+        result.document["disparity_intervals"] = {
+            name: boot.disparities.get(name) for name in result.document["disparities"]
+        }
+        for group, extra in zip(result.document["groups"], boot.groups, strict=False):
+            group["intervals"].update(extra)
+    return [r.document for r in results]
+
+
+def _summary(checks: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    failed = sum(c["passed"] is False for c in checks)
+    undetermined = sum(c["passed"] is None for c in checks)
+    return {
+        "passed": failed == 0,
+        "checks_failed": failed,
+        "checks_passed": len(checks) - failed - undetermined,
+        "checks_undetermined": undetermined,
+    }
+
+
+def _score_summary(
+    table: Table, mapping: ColumnMapping, settings: Settings
+) -> dict[str, Any] | None:
+    if not table.has_score or table.score_range is None:
+        return None
+    return {
+        "median": table.median,
+        "min": table.score_range[0],
+        "max": table.score_range[1],
+        "decision_threshold": None if mapping.y_pred else settings.threshold,
+        "scoring_rate_rule": "score strictly above the median score of all used rows",
+    }

@@ -1,0 +1,100 @@
+"""``manage.py fairness_audit``: the fairness engine from the command line, for release gates.
+
+Exit status: 0 when every check passes, 1 when a check fails, 2 on bad input (one line on
+stderr, no traceback). All the work is done by :mod:`audits.fairness`; this only parses options,
+writes the report and maps the outcome to an exit status.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from audits.fairness import Check, ColumnMapping, DatasetError, assess, format_text
+
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+class Command(BaseCommand):
+    help = (
+        "Compute fairness metrics of a predictions CSV (fairness-report/1). Exits 0 when every "
+        "check passes, 1 when a check fails (the four-fifths screen is always checked) and 2 on "
+        "bad input."
+    )
+    # No database or system checks: this runs in pipelines that have neither.
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="CSV file (comma, semicolon or tab; may be .gz)")
+        parser.add_argument("--y-true", help="column of the observed outcome")
+        parser.add_argument("--y-pred", help="column of the system's decision")
+        parser.add_argument("--score", help="column of a numeric score")
+        parser.add_argument(
+            "--sensitive", action="append", required=True, metavar="COL",
+            help="sensitive column; repeat for several (their intersection is added)",
+        )  # fmt: skip
+        parser.add_argument("--pos-label", help="value meaning the favourable outcome")
+        parser.add_argument("--reference", help="reference group for impact ratios")
+        parser.add_argument(
+            "--check", action="append", default=[], metavar="RULE",
+            help="extra check on every grouping, e.g. 'equalized_odds_difference <= 0.1'",
+        )  # fmt: skip
+        parser.add_argument("--four-fifths", type=float, default=0.8, help="screening threshold")
+        parser.add_argument("--exclusion-share", type=float, default=0.02)
+        parser.add_argument("--min-group-size", type=int, default=30)
+        parser.add_argument("--threshold", type=float, default=0.5, help="score >= threshold")
+        parser.add_argument("--bootstrap-draws", type=int, default=1000)
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--max-groups", type=int, default=1000)
+        parser.add_argument(
+            "--disparity-method", choices=["between_groups", "to_overall"], default="between_groups"
+        )
+        parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument("--output", help="write the report to this file instead of stdout")
+
+    def handle(self, *args, **options) -> None:
+        mapping = ColumnMapping(
+            y_true=options["y_true"],
+            y_pred=options["y_pred"],
+            score=options["score"],
+            sensitive=options["sensitive"],
+            pos_label=options["pos_label"],
+        )
+        try:
+            report = assess(
+                options["file"],
+                mapping,
+                checks=[Check.parse(rule) for rule in options["check"]],
+                reference_group=options["reference"],
+                four_fifths_threshold=options["four_fifths"],
+                exclusion_share=options["exclusion_share"],
+                min_group_size=options["min_group_size"],
+                bootstrap_draws=options["bootstrap_draws"],
+                seed=options["seed"],
+                max_groups=options["max_groups"],
+                threshold=options["threshold"],
+                disparity_method=options["disparity_method"],
+            )
+        except (DatasetError, ValueError) as error:
+            raise CommandError(str(error), returncode=EXIT_BAD_INPUT) from None
+        text = report.to_json() + "\n" if options["format"] == "json" else format_text(report)
+        if options["output"]:
+            try:
+                Path(options["output"]).write_text(text, encoding="utf-8")
+            except OSError as error:
+                raise CommandError(
+                    f"Cannot write {options['output']}: {error.strerror}.",
+                    returncode=EXIT_BAD_INPUT,
+                ) from None
+            self.stderr.write(f"Report written to {options['output']}.")
+        else:
+            self.stdout.write(text, ending="")
+        failed = report.failed_checks
+        if failed:
+            names = "; ".join(f"{c['name']} on {c['grouping']}" for c in failed)
+            raise CommandError(
+                f"{len(failed)} check(s) failed: {names}.", returncode=EXIT_CHECK_FAILED
+            )
