@@ -1,5 +1,6 @@
 """The radar chart of principle scores, as SVG text (matplotlib, deterministic output)."""
 
+import functools
 import io
 
 import matplotlib
@@ -18,11 +19,15 @@ _RC = {
 
 def radar_svg(scores: list[tuple[str, float | None]], *, title: str = "Score per principle") -> str:
     """A radar (spider) chart of 0-100 scores; unscored principles are drawn at 0 and marked."""
+    # Drawing costs tens of milliseconds and the same scores give the same bytes: memoise.
+    return _radar_svg(tuple((name, score) for name, score in scores), title)
+
+
+@functools.lru_cache(maxsize=1024)
+def _radar_svg(scores: tuple[tuple[str, float | None], ...], title: str) -> str:
     if not scores:
         return ""
-    labels = [
-        f"{name}\n{'—' if score is None else f'{score:.0f}'}" for name, score in scores
-    ]
+    labels = [f"{name}\n{'—' if score is None else f'{score:.0f}'}" for name, score in scores]
     values = [0.0 if score is None else float(score) for _, score in scores]
     angles = np.linspace(0, 2 * np.pi, len(values), endpoint=False).tolist()
     with matplotlib.rc_context(_RC):

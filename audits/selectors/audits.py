@@ -77,7 +77,11 @@ def audit_questions(audit: Audit) -> list:
 
 def audit_answers(audit: Audit) -> dict[int, Answer]:
     """{question_id: Answer} for the audit, with who answered and the gate run loaded."""
-    answers = Answer.objects.filter(audit=audit).select_related("answered_by", "run")
+    answers = (
+        Answer.objects.filter(audit=audit)
+        .select_related("answered_by", "run")
+        .defer("run__result", "run__config", "run__versions")  # large, and not shown with answers
+    )
     return {a.question_id: a for a in answers}
 
 

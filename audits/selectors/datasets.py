@@ -35,7 +35,12 @@ def run_get_for_user(user, *, audit_pk: int, run_pk: int, action: Action) -> Fai
 
 def runs_for_audit(audit: Audit) -> QuerySet[FairnessRun]:
     """Every run of the audit, newest first, with dataset and author loaded (for the audit page)."""
-    return FairnessRun.objects.filter(dataset__audit=audit).select_related("dataset", "created_by")
+    # The result document can be large; the list shows none of it.
+    return (
+        FairnessRun.objects.filter(dataset__audit=audit)
+        .select_related("dataset", "created_by")
+        .defer("result", "config", "versions", "dataset__preview")
+    )
 
 
 def latest_successful_run(audit: Audit) -> FairnessRun | None:

@@ -31,7 +31,11 @@ def evidence_for_audit(audit: Audit) -> dict[int | None, list[Evidence]]:
     The caller has already checked access to the audit. Each list is in upload order.
     """
     grouped: dict[int | None, list[Evidence]] = defaultdict(list)
-    items = Evidence.objects.filter(audit=audit).select_related("uploaded_by", "question", "run")
+    items = (
+        Evidence.objects.filter(audit=audit)
+        .select_related("uploaded_by", "question", "run")
+        .defer("run__result", "run__config", "run__versions")  # large; only the run link is shown
+    )
     for item in items:
         item.audit = audit
         grouped[item.question_id].append(item)
