@@ -12,28 +12,17 @@ from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
+from audits.fairness import METRIC_NAMES
+
 from .builder import AuditReport, QuestionItem, RunItem
 
 SCHEMA = "audit-export/1"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "audit-export-1.schema.json"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-# The per-group metrics of METRICS.md in their documented order; others follow alphabetically.
-METRIC_ORDER = (
-    "selection_rate",
-    "base_rate",
-    "accuracy",
-    "balanced_accuracy",
-    "precision",
-    "recall",
-    "true_positive_rate",
-    "false_positive_rate",
-    "false_negative_rate",
-    "true_negative_rate",
-    "f1",
-    "roc_auc",
-    "scoring_rate",
-)
+# The engine's per-group metrics in their documented order (count has its own column); others
+# follow alphabetically.
+METRIC_ORDER = tuple(name for name in METRIC_NAMES if name != "count")
 
 
 def _iso(value: datetime | date | None) -> str | None:
