@@ -107,7 +107,9 @@ def compute_scores(
     )
 
 
-def _principle_score(principle, questions: list, values: Mapping[int, str], bands) -> PrincipleScore:
+def _principle_score(
+    principle, questions: list, values: Mapping[int, str], bands
+) -> PrincipleScore:
     answered = 0
     weighted_sum = weight_total = 0.0
     scored = 0

@@ -30,8 +30,14 @@ WRITE_ENDPOINTS = {
     "audits:action_create",
     "audits:action_edit",
 }
-PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
-          "password_reset_complete"}
+PUBLIC = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 
 def _named_patterns(resolver=None, namespace=""):
@@ -56,8 +62,13 @@ def _kwargs_for(pattern: URLPattern, objects: dict) -> dict:
 @pytest.fixture
 def team_objects(audit, owner):
     dataset = Dataset.objects.create(
-        audit=audit, file="datasets/x.csv", storage_token="t" * 32, original_name="x.csv",
-        sha256="0" * 64, size=10, preview={"columns": ["a"]},
+        audit=audit,
+        file="datasets/x.csv",
+        storage_token="t" * 32,
+        original_name="x.csv",
+        sha256="0" * 64,
+        size=10,
+        preview={"columns": ["a"]},
     )
     run = FairnessRun.objects.create(dataset=dataset, config={}, created_by=owner)
     evidence = Evidence.objects.create(audit=audit, url="https://example.org", uploaded_by=owner)
@@ -83,7 +94,7 @@ def _urls(objects):
 
 def test_the_walker_sees_every_audits_url(team_objects):
     names = {name for name, _ in _urls(team_objects)}
-    assert WRITE_ENDPOINTS <= names
+    assert names >= WRITE_ENDPOINTS
     assert {"home", "audits:list", "audits:detail", "audits:report_pdf"} <= names
 
 

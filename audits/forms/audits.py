@@ -9,10 +9,10 @@ from checklists.models import ChecklistVersion, VersionStatus
 
 
 class AuditFilterForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All teams")
-    status = forms.ChoiceField(
-        choices=[("", "All statuses"), *AuditStatus.choices], required=False
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, empty_label="All teams"
     )
+    status = forms.ChoiceField(choices=[("", "All statuses"), *AuditStatus.choices], required=False)
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,8 +52,8 @@ class AuditForm(forms.ModelForm):
                 status=VersionStatus.PUBLISHED
             ).select_related("checklist")
             self.fields["checklist_version"].queryset = versions
-            self.fields["checklist_version"].label_from_instance = (
-                lambda v: f"{v.checklist.title} — version {v.number}"
+            self.fields["checklist_version"].label_from_instance = lambda v: (
+                f"{v.checklist.title} — version {v.number}"
             )
             if versions.count() == 1:
                 self.fields["checklist_version"].initial = versions.first().pk
@@ -90,7 +90,9 @@ class ReviewForm(forms.Form):
         data = super().clean()
         comments = {code: data.get(name, "") for code, name in self.principle_codes}
         data["principle_comments"] = comments
-        has_comment = (data.get("comment") or "").strip() or any(c.strip() for c in comments.values())
+        has_comment = (data.get("comment") or "").strip() or any(
+            c.strip() for c in comments.values()
+        )
         if data.get("decision") == Decision.CHANGES_REQUESTED and not has_comment:
             raise forms.ValidationError(
                 "Say what must change: add an overall comment or a comment on a principle."

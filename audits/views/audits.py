@@ -62,7 +62,9 @@ def audit_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Audit “{audit.title}” created. Start with a principle below.")
+            messages.success(
+                request, f"Audit “{audit.title}” created. Start with a principle below."
+            )
             return redirect(audit)
     return render(request, "audits/audit_form.html", {"form": form, "teams": teams})
 
