@@ -6,6 +6,7 @@ revision on one of those is a real conflict rather than a side effect of someone
 """
 
 from django import forms
+from django.utils.html import format_html_join
 
 from checklists.models import AnswerKind, Question
 
@@ -39,6 +40,13 @@ class AnswerForm(forms.Form):
         field.show_hidden_initial = True
         field.label = "Answer"
         self.fields = {"value": field, **self.fields}
+
+    @property
+    def hidden_initials(self) -> str:
+        """The hidden copy of the answer the page showed. crispy renders radio buttons one by one,
+        without it (text areas it renders whole, hidden copy included); without it every save
+        would look like a change. A test checks each copy is on the page exactly once."""
+        return format_html_join("", "{}", [(self["value"].as_hidden(only_initial=True),)])
 
     @property
     def answer_changed(self) -> bool:

@@ -206,3 +206,10 @@ def test_principle_page_never_nests_forms_so_save_and_delete_both_work(
     assert parser.deepest == 1
     assert f'form="evidence-delete-{evidence.pk}"' in page
     assert f'id="evidence-delete-{evidence.pk}"' in page
+
+
+def test_each_answer_carries_exactly_one_hidden_copy_of_what_it_showed(auditor_client, audit):
+    page = auditor_client.get(_url(audit)).content.decode()
+    for question in audit.checklist_version.questions.filter(principle__code="fairness"):
+        for field in ("value", "note_md"):
+            assert page.count(f'name="initial-q{question.pk}-{field}"') == 1, (question.code, field)
