@@ -8,9 +8,8 @@ import math
 import operator
 from typing import Any
 
-# The metrics a gate may name: the LL144 impact ratio and fairlearn's named disparities.
-GATE_METRICS = (
-    "impact_ratio",
+# fairlearn's named disparity functions (METRICS.md); reports show these first.
+NAMED_DISPARITIES = (
     "demographic_parity_difference",
     "demographic_parity_ratio",
     "equalized_odds_difference",
@@ -18,10 +17,12 @@ GATE_METRICS = (
     "equal_opportunity_difference",
     "equal_opportunity_ratio",
 )
+# The metrics a gate may name: the LL144 impact ratio and fairlearn's named disparities.
+GATE_METRICS = ("impact_ratio", *NAMED_DISPARITIES)
 GATE_COMPARISONS = (">=", ">", "<=", "<")
 GATE_KEYS = ("metric", "comparison", "threshold")
 
-_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 _OPERATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
 
@@ -64,7 +65,7 @@ def describe_gate(gate: dict | None) -> str:
     if not gate:
         return ""
     metric = str(gate.get("metric", "?")).replace("_", " ")
-    symbol = _SYMBOLS.get(gate.get("comparison"), str(gate.get("comparison")))
+    symbol = COMPARISON_SYMBOLS.get(gate.get("comparison"), str(gate.get("comparison")))
     threshold = gate.get("threshold")
     shown = format(threshold, "g") if is_number(threshold) else str(threshold)
     return f"{metric} {symbol} {shown} on every grouping"

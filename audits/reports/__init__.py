@@ -6,10 +6,11 @@ report) shows per grouping: flags first, plain-word notes, the table, disparitie
 
 from urllib.parse import urlencode
 
+from checklists.gates import COMPARISON_SYMBOLS, NAMED_DISPARITIES
+
 from .charts import grouping_charts
 
 SCREENING = "a screening threshold, not a verdict"
-_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 TABLE_METRICS = ("selection_rate", "true_positive_rate", "false_positive_rate", "precision")
 
 
@@ -104,7 +105,7 @@ def _flag(check: dict, grouping: dict, *, action_url: str | None, four_fifths: f
             text = f"{_IMPACT[metric]} {value:.{digits}f}{who} is {side} the {threshold:g} {screen} threshold"
         else:
             text = f"{words} {value:.{digits}f} on {grouping.get('name')} is {side} the {threshold:g} threshold"
-        symbol = _SYMBOLS.get(comparison, comparison)
+        symbol = COMPARISON_SYMBOLS.get(comparison, comparison)
         text += f" ({symbol} {threshold:g} required; off by {abs(value - threshold):.{digits}f})"
     link = None
     if action_url:
@@ -198,15 +199,7 @@ def _row(group: dict, grouping: dict) -> dict:
     }
 
 
-KEY_DISPARITIES = (
-    "demographic_parity_difference",
-    "demographic_parity_ratio",
-    "equalized_odds_difference",
-    "equalized_odds_ratio",
-    "equal_opportunity_difference",
-    "equal_opportunity_ratio",
-    "scoring_rate_ratio",
-)
+KEY_DISPARITIES = (*NAMED_DISPARITIES, "scoring_rate_ratio")
 
 
 def _disparities(grouping: dict) -> list[dict]:

@@ -18,6 +18,7 @@ from .audits import (
     reviews_for_audit,
     scores_for_audits,
     team_get_for_user,
+    teams_allowing,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "reviews_for_audit",
     "scores_for_audits",
     "team_get_for_user",
+    "teams_allowing",
 ]

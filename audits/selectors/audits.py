@@ -18,6 +18,11 @@ def membership_list_for_user(user) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("team").order_by("team__name")
 
 
+def teams_allowing(user, action: Action) -> list[Team]:
+    """The user's teams in which their role allows `action` (e.g. where they may start an audit)."""
+    return [m.team for m in membership_list_for_user(user) if action in ROLE_ACTIONS[m.role]]
+
+
 def team_get_for_user(user, *, slug: str, action: Action = Action.VIEW) -> Team:
     team = get_object_or_404(Team, slug=slug)
     require(user, team, action)

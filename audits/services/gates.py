@@ -15,15 +15,13 @@ from django.utils import timezone
 
 from audits.models import Answer, Audit, Evidence, FairnessRun
 from audits.services.common import ensure_can_edit
-from checklists.gates import describe_gate, gate_passes
+from checklists.gates import COMPARISON_SYMBOLS, describe_gate, gate_passes
 from checklists.models import AnswerKind, Question
 
 GATE_VALUES = ("pass", "fail", "na")
 GATE_VALUE_LABELS = {"pass": "passes", "fail": "fails", "na": "not applicable"}
 OVERRIDE_MIN_CHARS = 20
 SCREENING_NOTE = "A screening threshold, not a verdict of fairness."
-
-_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
 def gate_questions(audit: Audit) -> QuerySet[Question]:
@@ -80,7 +78,7 @@ def gate_note(*, run: FairnessRun, question: Question, value: str, checks: list[
     """The answer's note in Markdown: which run, each grouping's value against the threshold."""
     gate = question.gate or {}
     metric = str(gate.get("metric", "")).replace("_", " ")
-    symbol = _SYMBOLS.get(gate.get("comparison"), gate.get("comparison"))
+    symbol = COMPARISON_SYMBOLS.get(gate.get("comparison"), gate.get("comparison"))
     threshold = format(gate.get("threshold"), "g") if _is_number(gate.get("threshold")) else "?"
     lines = [f"From fairness run #{run.pk}: {describe_gate(gate)} — {GATE_VALUE_LABELS[value]}."]
     if checks:

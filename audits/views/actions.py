@@ -8,14 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from audits.forms.actions import ActionForm
-from audits.forms.evidence import add_service_errors
+from audits.forms.common import add_service_errors
 from audits.permissions import Action
 from audits.selectors.actions import action_get_for_user
 from audits.selectors.audits import audit_get_for_user
 from audits.services import actions as services
 from audits.services.common import ensure_not_locked
 
-from .evidence import question_from_query, safe_next_url
+from .common import question_from_query, safe_next_url
 
 CHECK_NAME_MAX = 120
 

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_POST
 
 from audits import selectors
 from audits.forms.audits import AuditFilterForm, AuditForm, ReviewForm
-from audits.models import Role
-from audits.permissions import Action, require
+from audits.permissions import Action
 from audits.services import audits as audit_services
 from audits.views.context import audit_page_context, radar_for
 
@@ -40,23 +39,18 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(audits, 25).get_page(request.GET.get("page"))
     scores = selectors.scores_for_audits(page.object_list)
     rows = [(audit, scores[audit.pk]) for audit in page.object_list]
-    can_create = any(m.role in (Role.OWNER, Role.AUDITOR) for m in memberships)
+    can_create = bool(selectors.teams_allowing(request.user, Action.CREATE_AUDIT))
     context = {"rows": rows, "page": page, "filter_form": form, "can_create": can_create}
     return render(request, "audits/audit_list.html", context)
 
 
 @login_required
 def audit_create(request: HttpRequest) -> HttpResponse:
-    teams = [
-        m.team
-        for m in selectors.membership_list_for_user(request.user)
-        if m.role in (Role.OWNER, Role.AUDITOR)
-    ]
+    teams = selectors.teams_allowing(request.user, Action.CREATE_AUDIT)
     if not teams:
         raise PermissionDenied("Starting an audit needs the owner or auditor role in a team.")
     form = AuditForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
-        require(request.user, form.cleaned_data["team"], Action.CREATE_AUDIT)
         try:
             audit = audit_services.audit_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:

@@ -8,37 +8,19 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from audits.forms.evidence import EvidenceForm, add_service_errors
+from audits.forms.common import add_service_errors
+from audits.forms.evidence import EvidenceForm
 from audits.models import Audit, Evidence
 from audits.permissions import Action
 from audits.selectors.audits import audit_get_for_user
-from audits.selectors.evidence import evidence_get_for_user, question_for_audit_get
+from audits.selectors.evidence import evidence_get_for_user
 from audits.services import evidence as services
 from audits.services.common import ensure_can_edit
+from audits.views.common import question_from_query, safe_next_url
 from checklists.models import Question
-
-
-def safe_next_url(request: HttpRequest, *, default: str) -> str:
-    """The `next` parameter when it points back into this site, else `default`."""
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if url and allowed else default
-
-
-def question_from_query(request: HttpRequest, audit: Audit) -> Question | None:
-    """The `?question=` of the address: a question of the audit's version, or 404."""
-    question_pk = request.GET.get("question", "")
-    if not question_pk:
-        return None
-    if not question_pk.isdigit():
-        raise Http404("No such question in this audit.")
-    return question_for_audit_get(audit, question_pk=int(question_pk))
 
 
 class SizeLimitedUploadHandler(TemporaryFileUploadHandler):

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from audits.reports import number
 from audits.reports.charts import grouping_rate_chart
+from checklists.gates import NAMED_DISPARITIES
 
 SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 # The per-group rates of the report's group table, with their column labels.
@@ -20,15 +21,6 @@ RATE_COLUMNS = (
     ("true_positive_rate", "TPR"),
     ("false_positive_rate", "FPR"),
     ("precision", "Precision"),
-)
-# fairlearn's named disparities; the others are in the JSON and CSV exports.
-NAMED_DISPARITIES = (
-    "demographic_parity_difference",
-    "demographic_parity_ratio",
-    "equalized_odds_difference",
-    "equalized_odds_ratio",
-    "equal_opportunity_difference",
-    "equal_opportunity_ratio",
 )
 FOUR_FIFTHS_METRICS = {"impact_ratio": "selection", "scoring_impact_ratio": "scoring"}
 DEFAULT_EXCLUSION_JUSTIFICATION = (
