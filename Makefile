@@ -5,13 +5,19 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test lint seed migrate run-prod clean help
+.PHONY: run test lint seed migrate run-prod clean help system-deps
 
 help:
 	@echo "make run    - set up .venv, migrate, seed demo data, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up .venv with dev tools, run ruff and the test suite"
+	@echo "make system-deps - install (as root) or name the Debian packages the app needs"
 
-$(BIN)/python:
+# The Debian packages of scripts/system-packages.txt: installed when missing (as root), or one line
+# that names the apt-get command. Runs before any Python is installed, and on every run/test.
+system-deps:
+	@scripts/system_deps.sh
+
+$(BIN)/python: | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -24,7 +30,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime-installed $@
 
-migrate: $(VENV)/.runtime-installed
+migrate: system-deps $(VENV)/.runtime-installed
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
@@ -38,14 +44,14 @@ run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The scaled setup: gunicorn + Celery on PostgreSQL and Redis (README "Production").
-run-prod: $(VENV)/.runtime-installed
+run-prod: system-deps $(VENV)/.runtime-installed
 	scripts/run_prod.sh
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(VENV)/.dev-installed
+test: system-deps $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -m "not browser and not celery_worker" $(PYTEST_ARGS)
 
