@@ -1,4 +1,4 @@
-"""Benchmark of the fairness engine (``audits.fairness.assess``) on large synthetic files.
+"""Benchmark of the fairness engine (``fairness.assess``) on large synthetic files.
 
 Generates seeded CSV files of 1M and 10M rows into ``bench/data/`` (binary y_true and y_pred,
 three sensitive columns of 3, 6 and 4 levels) and measures, as medians of ``--repeats`` runs in
@@ -75,7 +75,7 @@ def median_seconds(function: Callable[[], object], repeats: int) -> float:
 
 
 def mapping():
-    from audits.fairness import ColumnMapping
+    from fairness import ColumnMapping
 
     return ColumnMapping(y_true="y_true", y_pred="y_pred", sensitive=list(SENSITIVE))
 
@@ -131,11 +131,11 @@ def raw_fairlearn(path: Path) -> None:
 
 def count_table(path: Path):
     """The engine's count table of ``path`` and its groupings (private API, for measuring)."""
-    from audits.fairness._groups import build_groupings
-    from audits.fairness._reader import CountingReader
-    from audits.fairness._sniff import sniff
-    from audits.fairness._source import InputStream
-    from audits.fairness._table import build_table
+    from fairness._groups import build_groupings
+    from fairness._reader import CountingReader
+    from fairness._sniff import sniff
+    from fairness._source import InputStream
+    from fairness._table import build_table
 
     stream = InputStream(path)
     layout = sniff(stream)
@@ -170,9 +170,9 @@ def metric_frame_on_counts(table, groupings) -> None:
 
 def closed_forms_on_counts(table, groupings) -> None:
     """What the engine does instead: the same metrics in closed form, all groups at once."""
-    from audits.fairness._disparity import all_disparities, disparity_names
-    from audits.fairness._evaluate import confusion_counts
-    from audits.fairness._metrics import confusion_metrics
+    from fairness._disparity import all_disparities, disparity_names
+    from fairness._evaluate import confusion_counts
+    from fairness._metrics import confusion_metrics
 
     for grouping in groupings:
         counts = confusion_counts(table.cells, grouping.cell_group, grouping.size)
@@ -187,7 +187,7 @@ def peak_memory(path: Path | None) -> float:
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across execve.
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); import bench.fairness_engine as b; "
-        "from audits.fairness import assess\n"
+        "from fairness import assess\n"
         "if sys.argv[2] != '-': assess(sys.argv[2], b.mapping())\n"
         "status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
         "print(int(status.split()[0]) / 1024)"
@@ -216,7 +216,7 @@ def machine() -> str:
 
 
 def _row(rows: int, repeats: int, raw_max_rows: int) -> str:
-    from audits.fairness import assess
+    from fairness import assess
 
     path = DATA / f"synthetic_{rows}.csv"
     if not path.exists():

@@ -23,7 +23,6 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from audits.fairness import ColumnMapping, assess  # noqa: E402
 from audits.models import (  # noqa: E402
     Answer,
     Audit,
@@ -35,6 +34,7 @@ from audits.models import (  # noqa: E402
 )
 from checklists.models import AnswerKind  # noqa: E402
 from checklists.services import default_checklist_load  # noqa: E402
+from fairness import ColumnMapping, assess  # noqa: E402
 
 TEAMS, AUDITS_PER_TEAM, ANSWERS_PER_AUDIT = 50, 40, 40
 VALUES = ("yes", "partial", "no", "yes", "na")

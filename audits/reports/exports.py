@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
-from audits.fairness import METRIC_NAMES
+from fairness import METRIC_NAMES
 
 from .builder import AuditReport, QuestionItem, RunItem
 

@@ -20,11 +20,11 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from audits.fairness import Check, ColumnMapping, DatasetError, assess, preview
 from audits.models import Audit, Dataset, FairnessRun, RunStatus
 from audits.selectors.datasets import latest_successful_run, runs_for_audit
 from audits.services.common import EDITABLE_STATUSES, ensure_can_edit
 from audits.services.gates import gate_checks, gates_answer_from_run
+from fairness import Check, ColumnMapping, DatasetError, assess, preview
 
 logger = logging.getLogger(__name__)
 
@@ -226,7 +226,12 @@ def _assess(run: FairnessRun):
     checks = [Check(c["metric"], c["comparison"], c["threshold"]) for c in config.get("checks", [])]
     with _dataset_source(run.dataset) as source, _Heartbeat(run.pk):
         return assess(
-            source, mapping, checks=checks, progress=_ProgressWriter(run.pk), **config["options"]
+            source,
+            mapping,
+            checks=checks,
+            progress=_ProgressWriter(run.pk),
+            app_version=settings.APP_VERSION,
+            **config["options"],
         )
 
 

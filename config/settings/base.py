@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment through django-environ."""
 
 import importlib.util
+import tomllib
 from pathlib import Path
 
 import environ
@@ -11,6 +12,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 # A local .env is a convenience for development; production sets real environment variables.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# The app's version, from its pyproject.toml; the app passes it to the fairness engine, which never
+# reads its host's files.
+APP_VERSION = str(tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["project"]["version"])
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)

@@ -1,7 +1,7 @@
 """``manage.py fairness_audit``: the fairness engine from the command line, for release gates.
 
 Exit status: 0 when every check passes, 1 when a check fails, 2 on bad input (one line on
-stderr, no traceback). All the work is done by :mod:`audits.fairness`; this only parses options,
+stderr, no traceback). All the work is done by :mod:`fairness`; this only parses options,
 writes the report and maps the outcome to an exit status.
 """
 
@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from audits.fairness import Check, ColumnMapping, DatasetError, assess, format_text
+from fairness import Check, ColumnMapping, DatasetError, assess, format_text
 
 EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -77,6 +78,7 @@ class Command(BaseCommand):
                 max_groups=options["max_groups"],
                 threshold=options["threshold"],
                 disparity_method=options["disparity_method"],
+                app_version=settings.APP_VERSION,
             )
         except (DatasetError, ValueError) as error:
             raise CommandError(str(error), returncode=EXIT_BAD_INPUT) from None

@@ -7,8 +7,8 @@ import gzip
 import pytest
 from django.urls import reverse
 
-from audits.fairness import DatasetError
 from audits.models import Dataset, FairnessRun, RunStatus
+from fairness import DatasetError
 
 from .conftest import biased_csv, mapping_post, post_upload, stored_files
 

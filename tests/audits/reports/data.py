@@ -1,6 +1,6 @@
 """Realistic audits for the report tests and the PDF benchmark (bench/report_pdf.py).
 
-Fairness runs carry real engine documents: `audits.fairness.assess` on the Adult predictions in
+Fairness runs carry real engine documents: `fairness.assess` on the Adult predictions in
 demo_data/, computed once per process per mapping.
 """
 
@@ -13,7 +13,6 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from audits.fairness import Check, ColumnMapping, assess
 from audits.models import (
     ActionStatus,
     Answer,
@@ -28,6 +27,7 @@ from audits.models import (
     RunStatus,
 )
 from checklists.models import AnswerKind, VersionStatus
+from fairness import Check, ColumnMapping, assess
 from tests.factories import (
     PRINCIPLES,
     AuditFactory,

@@ -172,7 +172,7 @@ def test_ll144_table_lists_excluded_groups_with_their_counts_and_the_justificati
 def test_ll144_table_counts_unknown_values_and_leaves_them_out_of_impact_ratios(
     audit, auditor, tmp_path
 ):
-    from audits.fairness import ColumnMapping, assess
+    from fairness import ColumnMapping, assess
 
     lines = ["label,decision,sex"]
     for i in range(300):

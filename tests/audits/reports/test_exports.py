@@ -158,7 +158,7 @@ def test_metrics_csv_has_one_row_per_run_grouping_and_group_with_exact_values(de
 
 
 def test_metrics_csv_neutralises_group_labels(audit, auditor, tmp_path):
-    from audits.fairness import ColumnMapping, assess
+    from fairness import ColumnMapping, assess
 
     from .data import make_run
 

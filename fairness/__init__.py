@@ -6,7 +6,7 @@ bootstrap intervals. It imports numpy and pyarrow (pandas, scikit-learn and fair
 too, and are the tests' reference), never Django, so it runs in a notebook, the CLI
 (``manage.py fairness_audit``) or a worker alike.
 
->>> from audits.fairness import ColumnMapping, assess
+>>> from fairness import ColumnMapping, assess
 >>> report = assess("predictions.csv", ColumnMapping(  # doctest: +SKIP
 ...     y_true="label", y_pred="decision", sensitive=["sex", "race"], pos_label="1"))
 >>> report.passed, report.to_dict()["groupings"][0]["disparities"]  # doctest: +SKIP

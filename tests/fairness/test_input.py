@@ -9,7 +9,7 @@ import threading
 import numpy as np
 import pytest
 
-from audits.fairness import ColumnMapping, DatasetError, _reader, _source, assess
+from fairness import ColumnMapping, DatasetError, _reader, _source, assess
 
 from .conftest import ADULT, DATA, csv_bytes
 

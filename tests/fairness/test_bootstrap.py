@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import sklearn.metrics as skm
 
-from audits.fairness import ColumnMapping, assess
-from audits.fairness._bootstrap import _draw, _GroupingDraws, percentile_interval
-from audits.fairness._groups import build_groupings
-from audits.fairness._metrics import AucLayout
+from fairness import ColumnMapping, assess
+from fairness._bootstrap import _draw, _GroupingDraws, percentile_interval
+from fairness._groups import build_groupings
+from fairness._metrics import AucLayout
 
 from .conftest import ADULT, DATA
 
@@ -20,10 +20,10 @@ ADULT_MAPPING = ColumnMapping(
 
 def _table(path, mapping):
     """The count table assess builds, through the same private steps."""
-    from audits.fairness._reader import CountingReader
-    from audits.fairness._sniff import sniff
-    from audits.fairness._source import InputStream
-    from audits.fairness._table import build_table
+    from fairness._reader import CountingReader
+    from fairness._sniff import sniff
+    from fairness._source import InputStream
+    from fairness._table import build_table
 
     stream = InputStream(path)
     layout = sniff(stream)

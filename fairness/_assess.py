@@ -190,6 +190,7 @@ def assess(
     threshold: float = 0.5,
     disparity_method: str = "between_groups",
     progress: Callable[[int, int], None] | Progress | None = None,
+    app_version: str | None = None,
 ) -> FairnessReport:
     """Measure the fairness of a system's decisions in a predictions file.
 
@@ -225,6 +226,8 @@ def assess(
     progress : callable, optional
         ``progress(done_bytes, total_bytes)``, called as blocks are read (at most once a block,
         always on the calling thread); total is 0 if unknown.
+    app_version : str, optional
+        The version of the program that calls the engine, recorded in ``versions.app``.
 
     Returns
     -------
@@ -257,7 +260,7 @@ def assess(
     document = {
         "schema": SCHEMA,
         "input": {**source_info, **_table_info(table, mapping)},
-        "versions": versions(),
+        "versions": versions(app_version=app_version),
         "mode": _mode(table),
         "settings": {
             **settings.to_dict(),

@@ -20,7 +20,7 @@ from fairlearn.metrics import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audits.fairness import ColumnMapping, DatasetError, assess, format_text
+from fairness import ColumnMapping, DatasetError, assess, format_text
 
 from . import oracle
 from .conftest import csv_bytes

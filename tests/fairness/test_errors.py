@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from audits.fairness import ERROR_MESSAGES, ColumnMapping, DatasetError, assess
+from fairness import ERROR_MESSAGES, ColumnMapping, DatasetError, assess
 
 from .conftest import csv_bytes
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import pytest
 
-from audits.fairness import ColumnMapping, assess
+from fairness import ColumnMapping, assess
 
 from .conftest import DATA
 

@@ -28,7 +28,7 @@ Without y_true only ``count``, ``selection_rate`` (and ``scoring_rate``) exist.
 Every metric is computed from the confusion counts of each group, summed over the count table
 (one row per distinct cell, weighted by its number of rows), vectorised over groups and over
 bootstrap draws alike. These are the definitions scikit-learn and fairlearn implement, and the tests
-check that the numbers equal theirs on the raw rows to 1e-9 (``tests/audits/fairness/test_oracle.py``).
+check that the numbers equal theirs on the raw rows to 1e-9 (``tests/fairness/test_oracle.py``).
 fairlearn's ``MetricFrame`` on the count table gives the same numbers but costs about 1 ms per group
 and metric in input validation (0.9 s for the 85 groups of the benchmark, more than reading 10M
 rows takes), so it is the tests' oracle rather than the engine's loop. Where fairlearn and

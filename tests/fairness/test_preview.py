@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audits.fairness import ColumnMapping, DatasetError, Preview, preview
+from fairness import ColumnMapping, DatasetError, Preview, preview
 
 from .conftest import ADULT, DATA, csv_bytes
 

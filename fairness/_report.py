@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import copy
-import functools
 import importlib.metadata
 import json
 import platform
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ._mapping import Check
@@ -19,35 +16,38 @@ SCHEMA = "fairness-report/1"
 ENGINE_VERSION = "1.0.0"
 FOUR_FIFTHS = "four_fifths"
 FOUR_FIFTHS_SCORING = "four_fifths_scoring"
-_PACKAGES = {
-    "fairlearn": "fairlearn",
-    "pandas": "pandas",
-    "numpy": "numpy",
-    "pyarrow": "pyarrow",
-    "scikit-learn": "scikit-learn",
-}
+# What the numbers depend on at run time: always reported.
+_RUNTIME_PACKAGES = ("numpy", "pyarrow")
+# The tests' oracle, not the engine's runtime: reported when installed, so that a report names the
+# fairlearn release its numbers were checked against, and skipped when absent.
+_REFERENCE_PACKAGES = ("fairlearn", "pandas", "scikit-learn")
 
 
-@functools.cache
-def app_version() -> str:
-    """The version of the app: its installed distribution, else its ``pyproject.toml``."""
+def _installed_version(distribution: str) -> str | None:
     try:
-        return importlib.metadata.version("fairness-audit-workbench")
+        return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
-        pass
-    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
-    try:
-        return str(tomllib.loads(pyproject.read_text())["project"]["version"])
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        return "unknown"
+        return None
 
 
-def versions() -> dict[str, str]:
-    """Versions of the libraries whose numbers the report depends on."""
-    out = {key: importlib.metadata.version(dist) for key, dist in _PACKAGES.items()}
+def versions(*, app_version: str | None = None) -> dict[str, str]:
+    """Versions of Python, the engine and the libraries whose numbers the report depends on.
+
+    Parameters
+    ----------
+    app_version : str, optional
+        The version of the program that runs the engine (the web app passes its own); the engine
+        never reads its host's files to find it.
+    """
+    out: dict[str, str] = {}
+    for distribution in (*_RUNTIME_PACKAGES, *_REFERENCE_PACKAGES):
+        version = _installed_version(distribution)
+        if version is not None:
+            out[distribution] = version
     out["python"] = platform.python_version()
     out["engine"] = ENGINE_VERSION
-    out["app"] = app_version()
+    if app_version is not None:
+        out["app"] = app_version
     return out
 
 

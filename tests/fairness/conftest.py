@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[2] / "data"
-ADULT = Path(__file__).resolve().parents[3] / "demo_data" / "adult_predictions.csv"
+DATA = Path(__file__).resolve().parents[1] / "data"
+ADULT = Path(__file__).resolve().parents[2] / "demo_data" / "adult_predictions.csv"
 
 
 def csv_bytes(

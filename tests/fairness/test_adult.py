@@ -18,7 +18,7 @@ from fairlearn.metrics import (
     true_positive_rate,
 )
 
-from audits.fairness import ColumnMapping, assess
+from fairness import ColumnMapping, assess
 
 from .conftest import ADULT
 
