@@ -1,29 +1,22 @@
-"""Metric gates: a checklist question answered by a fairness check (see METRICS.md, "checks").
+"""Metric gates: a checklist question answered by a fairness check (see fairness/README.md, "Checks").
 
 A gate is `{"metric": "demographic_parity_ratio", "comparison": ">=", "threshold": 0.8}` and passes
 when the metric meets the threshold on every grouping of a fairness run.
 """
 
 import math
-import operator
 from typing import Any
 
-# fairlearn's named disparity functions (METRICS.md); reports show these first.
-NAMED_DISPARITIES = (
-    "demographic_parity_difference",
-    "demographic_parity_ratio",
-    "equalized_odds_difference",
-    "equalized_odds_ratio",
-    "equal_opportunity_difference",
-    "equal_opportunity_ratio",
-)
+from fairness import COMPARISONS, NAMED_DISPARITY_NAMES
+
+# fairlearn's named disparity functions (fairness/README.md); reports show these first.
+NAMED_DISPARITIES = NAMED_DISPARITY_NAMES
 # The metrics a gate may name: the LL144 impact ratio and fairlearn's named disparities.
 GATE_METRICS = ("impact_ratio", *NAMED_DISPARITIES)
-GATE_COMPARISONS = (">=", ">", "<=", "<")
+GATE_COMPARISONS = tuple(COMPARISONS)
 GATE_KEYS = ("metric", "comparison", "threshold")
 
 COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
-_OPERATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
 
 def is_number(value: Any) -> bool:
@@ -75,7 +68,7 @@ def gate_passes(gate: dict, value: float | None) -> bool | None:
     """Whether one metric value meets the gate; None when the value is undefined (null)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    return bool(_OPERATORS[gate["comparison"]](value, gate["threshold"]))
+    return bool(COMPARISONS[gate["comparison"]](value, gate["threshold"]))
 
 
 def describe_json(value: Any) -> str:

@@ -1,10 +1,10 @@
 """The fairness engine: fairness metrics of a system's decisions, computed from a CSV file.
 
-Every number follows ``METRICS.md``: per-group metrics and disparities equal fairlearn's on the
-raw rows, impact ratios follow NYC Local Law 144, rates carry Wilson intervals and disparities
-bootstrap intervals. It imports numpy and pyarrow (pandas, scikit-learn and fairlearn are allowed
-too, and are the tests' reference), never Django, so it runs in a notebook, the CLI
-(``manage.py fairness_audit``) or a worker alike.
+Every number follows the definitions in ``fairness/README.md``: per-group metrics and
+disparities equal fairlearn's on the raw rows, impact ratios follow NYC Local Law 144, rates carry
+Wilson intervals and disparities bootstrap intervals. It needs only numpy and pyarrow at run time
+(pandas, scikit-learn and fairlearn are the tests' reference, not its runtime) and never imports
+Django, so it runs in a notebook, the CLI (``manage.py fairness_audit``) or a worker alike.
 
 >>> from fairness import ColumnMapping, assess
 >>> report = assess("predictions.csv", ColumnMapping(  # doctest: +SKIP
@@ -24,8 +24,8 @@ more than parsing 10M rows), so fairlearn is the reference, not the loop. Memory
 with the number of rows, only with the number of distinct cells (distinct scores, when a score is
 mapped). ``bench/README.md`` has the measurements.
 
-Decisions where METRICS.md is silent
-------------------------------------
+Decisions the definitions leave open
+-----------------------------------
 - Rows used: a row is used when every mapped outcome column (y_true, y_pred, score) has a value;
   the others are dropped, counted per column in ``input.missing`` and named in a warning. If a
   column is empty on every row, that is an error (``all_labels_missing``,
@@ -59,9 +59,24 @@ Decisions where METRICS.md is silent
 """
 
 from ._assess import assess
-from ._disparity import DISPARITY_NAMES
+from ._defaults import (
+    DEFAULT_BOOTSTRAP_DRAWS,
+    DEFAULT_DISPARITY_METHOD,
+    DEFAULT_EXCLUSION_SHARE,
+    DEFAULT_FOUR_FIFTHS_THRESHOLD,
+    DEFAULT_MAX_GROUPS,
+    DEFAULT_MIN_GROUP_SIZE,
+    DEFAULT_OPTIONS,
+    DEFAULT_REFERENCE_POLICY,
+    DEFAULT_SEED,
+    DEFAULT_THRESHOLD,
+    REFERENCE_POLICIES,
+)
+from ._disparity import DISPARITY_NAMES, NAMED_DISPARITY_NAMES
+from ._disparity import METHODS as DISPARITY_METHODS
 from ._errors import ERROR_CODES, ERROR_MESSAGES, DatasetError
-from ._mapping import CHECK_METRICS, Check, ColumnMapping
+from ._labels import looks_positive
+from ._mapping import CHECK_METRICS, COMPARISONS, Check, ColumnMapping, MappingProblem
 from ._metrics import METRIC_NAMES
 from ._preview import Preview, preview
 from ._report import ENGINE_VERSION, SCHEMA, FairnessReport
@@ -69,6 +84,18 @@ from ._text import format_text
 
 __all__ = [
     "CHECK_METRICS",
+    "COMPARISONS",
+    "DEFAULT_BOOTSTRAP_DRAWS",
+    "DEFAULT_DISPARITY_METHOD",
+    "DEFAULT_EXCLUSION_SHARE",
+    "DEFAULT_FOUR_FIFTHS_THRESHOLD",
+    "DEFAULT_MAX_GROUPS",
+    "DEFAULT_MIN_GROUP_SIZE",
+    "DEFAULT_OPTIONS",
+    "DEFAULT_REFERENCE_POLICY",
+    "DEFAULT_SEED",
+    "DEFAULT_THRESHOLD",
+    "DISPARITY_METHODS",
     "DISPARITY_NAMES",
     "ENGINE_VERSION",
     "ERROR_CODES",
@@ -79,8 +106,12 @@ __all__ = [
     "ColumnMapping",
     "DatasetError",
     "FairnessReport",
+    "MappingProblem",
+    "NAMED_DISPARITY_NAMES",
     "Preview",
+    "REFERENCE_POLICIES",
     "assess",
     "format_text",
+    "looks_positive",
     "preview",
 ]

@@ -11,6 +11,16 @@ import numpy as np
 import pyarrow as pa
 
 from ._bootstrap import auc_draws, bootstrap
+from ._defaults import (
+    DEFAULT_BOOTSTRAP_DRAWS,
+    DEFAULT_DISPARITY_METHOD,
+    DEFAULT_EXCLUSION_SHARE,
+    DEFAULT_FOUR_FIFTHS_THRESHOLD,
+    DEFAULT_MAX_GROUPS,
+    DEFAULT_MIN_GROUP_SIZE,
+    DEFAULT_SEED,
+    DEFAULT_THRESHOLD,
+)
 from ._disparity import METHODS, disparity_names
 from ._errors import (
     UNKNOWN_REFERENCE_GROUP,
@@ -181,14 +191,14 @@ def assess(
     *,
     checks: Sequence[Check | str] = (),
     reference_group: str | Mapping[str, str] | None = None,
-    four_fifths_threshold: float = 0.8,
-    exclusion_share: float = 0.02,
-    min_group_size: int = 30,
-    bootstrap_draws: int = 1000,
-    seed: int = 0,
-    max_groups: int = 1000,
-    threshold: float = 0.5,
-    disparity_method: str = "between_groups",
+    four_fifths_threshold: float = DEFAULT_FOUR_FIFTHS_THRESHOLD,
+    exclusion_share: float = DEFAULT_EXCLUSION_SHARE,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    bootstrap_draws: int = DEFAULT_BOOTSTRAP_DRAWS,
+    seed: int = DEFAULT_SEED,
+    max_groups: int = DEFAULT_MAX_GROUPS,
+    threshold: float = DEFAULT_THRESHOLD,
+    disparity_method: str = DEFAULT_DISPARITY_METHOD,
     progress: Callable[[int, int], None] | Progress | None = None,
     app_version: str | None = None,
 ) -> FairnessReport:

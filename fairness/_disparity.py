@@ -33,9 +33,13 @@ NAMED: dict[str, tuple[str, ...]] = {
     "equalized_odds": ("true_positive_rate", "false_positive_rate"),
     "equal_opportunity": ("true_positive_rate",),
 }
-DISPARITY_NAMES: tuple[str, ...] = tuple(
+#: fairlearn's named disparity functions, in the order reports show them first.
+NAMED_DISPARITY_NAMES: tuple[str, ...] = tuple(
     f"{base}_{kind}" for base in NAMED for kind in ("difference", "ratio")
-) + tuple(f"{m}_{kind}" for m in METRIC_NAMES if m != "count" for kind in ("difference", "ratio"))
+)
+DISPARITY_NAMES: tuple[str, ...] = NAMED_DISPARITY_NAMES + tuple(
+    f"{m}_{kind}" for m in METRIC_NAMES if m != "count" for kind in ("difference", "ratio")
+)
 METHODS = ("between_groups", "to_overall")
 
 

@@ -55,6 +55,15 @@ def _vocab_positive(value: Canonical) -> bool:
     return value == 1.0 or value in POSITIVE_WORDS
 
 
+def looks_positive(value: str) -> bool:
+    """Return True when the engine's default would take ``value`` as the positive label.
+
+    ``1`` (as any number equal to 1), ``true``, ``yes``, ``y`` or ``t``, in any case; what a form
+    offers first as the positive label, so it agrees with what the engine does by default.
+    """
+    return _vocab_positive(canonical(value))
+
+
 def _vocab_negative(value: Canonical) -> bool:
     return value in (0.0, -1.0) or value in NEGATIVE_WORDS
 

@@ -16,10 +16,25 @@ from ._errors import (
     MISSING_COLUMN,
     NO_DECISION_COLUMN,
     NO_SENSITIVE_COLUMN,
+    DatasetError,
     dataset_error,
     quote_list,
 )
 from ._reader import ColumnPlan
+
+
+@dataclass(frozen=True)
+class MappingProblem:
+    """One problem of a column mapping: the role (form field) it belongs to, its code and message."""
+
+    role: str
+    code: str
+    message: str
+
+
+def _problem(role: str, code: str) -> MappingProblem:
+    error = dataset_error(code)
+    return MappingProblem(role, error.code, error.message)
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,25 @@ class ColumnMapping:
         pairs += [("sensitive", column) for column in self.sensitive]
         return [(role, column) for role, column in pairs if column]
 
+    def problems(self) -> list[MappingProblem]:
+        """Every problem of the mapping on its own, before any file is read.
+
+        A form shows each next to its field; :meth:`validate` raises the first.
+        """
+        found: list[MappingProblem] = []
+        if not self.y_pred and not self.score:
+            found.append(_problem("y_pred", NO_DECISION_COLUMN))
+        if not self.sensitive:
+            found.append(_problem("sensitive", NO_SENSITIVE_COLUMN))
+        seen: dict[str, list[str]] = {}
+        for role, column in self.roles():
+            seen.setdefault(column.strip(), []).append(role)
+        for column, roles in seen.items():
+            if len(roles) > 1:
+                error = dataset_error(DUPLICATE_MAPPING, column=column, roles=" and ".join(roles))
+                found.append(MappingProblem(roles[-1], error.code, error.message))
+        return found
+
     def validate(self) -> None:
         """Check the mapping on its own, before any file is read.
 
@@ -90,16 +124,8 @@ class ColumnMapping:
         DatasetError
             ``no_decision_column``, ``no_sensitive_column`` or ``duplicate_mapping``.
         """
-        if not self.y_pred and not self.score:
-            raise dataset_error(NO_DECISION_COLUMN)
-        if not self.sensitive:
-            raise dataset_error(NO_SENSITIVE_COLUMN)
-        seen: dict[str, list[str]] = {}
-        for role, column in self.roles():
-            seen.setdefault(column.strip(), []).append(role)
-        for column, roles in seen.items():
-            if len(roles) > 1:
-                raise dataset_error(DUPLICATE_MAPPING, column=column, roles=" and ".join(roles))
+        for problem in self.problems():
+            raise DatasetError(problem.code, problem.message)
 
     def plan(self, header: Sequence[str]) -> ColumnPlan:
         """Find the mapped columns in ``header`` (names compared without surrounding spaces).

@@ -11,11 +11,22 @@ from django.template.defaultfilters import filesizeformat
 from audits.models import Dataset
 from audits.services.gates import GATE_VALUES, OVERRIDE_MIN_CHARS
 from checklists.gates import GATE_COMPARISONS, GATE_METRICS
+from fairness import (
+    DEFAULT_DISPARITY_METHOD,
+    DEFAULT_EXCLUSION_SHARE,
+    DEFAULT_FOUR_FIFTHS_THRESHOLD,
+    DEFAULT_MIN_GROUP_SIZE,
+    DEFAULT_REFERENCE_POLICY,
+    DEFAULT_THRESHOLD,
+    DISPARITY_METHODS,
+    REFERENCE_POLICIES,
+    ColumnMapping,
+    looks_positive,
+)
 
 ALLOWED_EXTENSIONS = (".csv", ".tsv", ".txt", ".gz")
 EXTRA_CHECKS = 3
 NONE = ""
-POSITIVE_WORDS = {"1", "1.0", "true", "yes", "y", "t"}
 
 
 class DatasetUploadForm(forms.Form):
@@ -84,7 +95,7 @@ class MappingForm(forms.Form):
     score = forms.ChoiceField(label="Score", required=False)
     threshold = forms.FloatField(
         label="Score threshold",
-        initial=0.5,
+        initial=DEFAULT_THRESHOLD,
         help_text="Without a decision column, a score at or above this counts as selected.",
     )
     sensitive = forms.MultipleChoiceField(
@@ -102,39 +113,39 @@ class MappingForm(forms.Form):
     reference_policy = forms.ChoiceField(
         label="Reference group",
         widget=forms.RadioSelect,
-        initial="highest",
+        initial=DEFAULT_REFERENCE_POLICY,
         choices=[
-            ("highest", "The group with the highest selection rate (LL144 default)"),
-            ("named", "A named group"),
+            (REFERENCE_POLICIES[0], "The group with the highest selection rate (LL144 default)"),
+            (REFERENCE_POLICIES[1], "A named group"),
         ],
     )
     reference_group = forms.CharField(label="Named reference group", required=False, max_length=200)
     exclusion_share = forms.FloatField(
         label="Exclusion share",
-        initial=0.02,
+        initial=DEFAULT_EXCLUSION_SHARE,
         min_value=0,
         max_value=0.5,
         help_text="Groups under this share of the rows may be left out of impact ratios (2% rule).",
     )
     four_fifths_threshold = forms.FloatField(
         label="Four-fifths screening threshold",
-        initial=0.8,
+        initial=DEFAULT_FOUR_FIFTHS_THRESHOLD,
         min_value=0.01,
         max_value=1,
         help_text="An impact ratio below this is flagged. A screening threshold, not a verdict.",
     )
     min_group_size = forms.IntegerField(
         label="Minimum group size",
-        initial=30,
+        initial=DEFAULT_MIN_GROUP_SIZE,
         min_value=1,
         help_text="Smaller groups carry a small-sample warning.",
     )
     disparity_method = forms.ChoiceField(
         label="Disparities",
-        initial="between_groups",
+        initial=DEFAULT_DISPARITY_METHOD,
         choices=[
-            ("between_groups", "Between groups (largest gap)"),
-            ("to_overall", "To the overall rate"),
+            (DISPARITY_METHODS[0], "Between groups (largest gap)"),
+            (DISPARITY_METHODS[1], "To the overall rate"),
         ],
     )
 
@@ -177,7 +188,7 @@ class MappingForm(forms.Form):
         for role in ("y_true", "y_pred"):
             column = self._chosen(role)
             values = [str(v) for v in distinct.get(column, []) if str(v) not in seen]
-            values.sort(key=lambda v: v.strip().casefold() not in POSITIVE_WORDS)
+            values.sort(key=lambda v: not looks_positive(v))
             if column and values:
                 seen.update(values)
                 choices.append((f"Values in {column}", [(v, v) for v in values]))
@@ -234,21 +245,11 @@ class MappingForm(forms.Form):
     def clean(self):
         data = super().clean()
         roles = {r: data.get(r) or None for r in ("y_true", "y_pred", "score")}
-        if not roles["y_pred"] and not roles["score"]:
-            self.add_error("y_pred", "Choose the decision column, or a score column below.")
-        used: dict[str, str] = {}
-        for role, column in roles.items():
-            if column and column in used:
-                self.add_error(role, f"Column '{column}' is already the {used[column]} column.")
-            elif column:
-                used[column] = role
-        overlap = [c for c in data.get("sensitive", []) if c in used]
-        if overlap:
-            self.add_error(
-                "sensitive",
-                f"'{overlap[0]}' is already the {used[overlap[0]]} column; "
-                "a sensitive column must be a different one.",
-            )
+        # The engine's own validation of the mapping, each problem shown next to its field.
+        mapping = ColumnMapping(**roles, sensitive=list(data.get("sensitive") or []))
+        for problem in mapping.problems():
+            if problem.role not in self.errors:
+                self.add_error(problem.role, problem.message)
         reference = (data.get("reference_group") or "").strip()
         if data.get("reference_policy") == "named" and not reference:
             self.add_error(

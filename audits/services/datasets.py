@@ -24,7 +24,7 @@ from audits.models import Audit, Dataset, FairnessRun, RunStatus
 from audits.selectors.datasets import latest_successful_run, runs_for_audit
 from audits.services.common import EDITABLE_STATUSES, ensure_can_edit
 from audits.services.gates import gate_checks, gates_answer_from_run
-from fairness import Check, ColumnMapping, DatasetError, assess, preview
+from fairness import DEFAULT_OPTIONS, Check, ColumnMapping, DatasetError, assess, preview
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +40,6 @@ FILE_MISSING_CODE = "file_missing"
 FILE_MISSING_MESSAGE = "The uploaded file is no longer in storage. Upload it again."
 UNREADABLE_MESSAGE = "The file could not be read ({name}). Check that it is a CSV file."
 STORE_FAILED_MESSAGE = "The file could not be stored on the server. Try again later."
-DEFAULT_OPTIONS = {
-    "reference_group": None,
-    "four_fifths_threshold": 0.8,
-    "exclusion_share": 0.02,
-    "min_group_size": 30,
-    "threshold": 0.5,
-    "disparity_method": "between_groups",
-    "bootstrap_draws": 1000,
-    "seed": 0,
-}
 _ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 

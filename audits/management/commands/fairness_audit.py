@@ -12,7 +12,22 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fairness import Check, ColumnMapping, DatasetError, assess, format_text
+from fairness import (
+    DEFAULT_BOOTSTRAP_DRAWS,
+    DEFAULT_DISPARITY_METHOD,
+    DEFAULT_EXCLUSION_SHARE,
+    DEFAULT_FOUR_FIFTHS_THRESHOLD,
+    DEFAULT_MAX_GROUPS,
+    DEFAULT_MIN_GROUP_SIZE,
+    DEFAULT_SEED,
+    DEFAULT_THRESHOLD,
+    DISPARITY_METHODS,
+    Check,
+    ColumnMapping,
+    DatasetError,
+    assess,
+    format_text,
+)
 
 EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -43,15 +58,22 @@ class Command(BaseCommand):
             "--check", action="append", default=[], metavar="RULE",
             help="extra check on every grouping, e.g. 'equalized_odds_difference <= 0.1'",
         )  # fmt: skip
-        parser.add_argument("--four-fifths", type=float, default=0.8, help="screening threshold")
-        parser.add_argument("--exclusion-share", type=float, default=0.02)
-        parser.add_argument("--min-group-size", type=int, default=30)
-        parser.add_argument("--threshold", type=float, default=0.5, help="score >= threshold")
-        parser.add_argument("--bootstrap-draws", type=int, default=1000)
-        parser.add_argument("--seed", type=int, default=0)
-        parser.add_argument("--max-groups", type=int, default=1000)
         parser.add_argument(
-            "--disparity-method", choices=["between_groups", "to_overall"], default="between_groups"
+            "--four-fifths",
+            type=float,
+            default=DEFAULT_FOUR_FIFTHS_THRESHOLD,
+            help="screening threshold",
+        )
+        parser.add_argument("--exclusion-share", type=float, default=DEFAULT_EXCLUSION_SHARE)
+        parser.add_argument("--min-group-size", type=int, default=DEFAULT_MIN_GROUP_SIZE)
+        parser.add_argument(
+            "--threshold", type=float, default=DEFAULT_THRESHOLD, help="score >= threshold"
+        )
+        parser.add_argument("--bootstrap-draws", type=int, default=DEFAULT_BOOTSTRAP_DRAWS)
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        parser.add_argument("--max-groups", type=int, default=DEFAULT_MAX_GROUPS)
+        parser.add_argument(
+            "--disparity-method", choices=DISPARITY_METHODS, default=DEFAULT_DISPARITY_METHOD
         )
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument("--output", help="write the report to this file instead of stdout")
