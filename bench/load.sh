@@ -39,7 +39,9 @@ for page in "audit list:/audits/" "audit page:/audits/$AUDIT/" "report page:/aud
   p50=$(awk '$1=="50%" {print $2}' "$out")
   p99=$(awk '$1=="99%" {print $2}' "$out")
   non2xx=$(awk '/Non-2xx/ {print $NF}' "$out"); non2xx=${non2xx:-0}
-  sock=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' "$out"); sock=${sock:-0}
+  # "  Socket errors: connect 0, read 0, write 0, timeout 4": sum the numbers after each word
+  # (field positions shift with the line's leading spaces, so match the words instead).
+  sock=$(awk '/Socket errors/ {n = 0; for (i = 1; i < NF; i++) if ($i ~ /^(connect|read|write|timeout)$/) n += $(i + 1); print n}' "$out"); sock=${sock:-0}
   printf '| %s `%s` | %s | %s | %s | %s |\n' "$name" "$path" "$rps" "$p50" "$p99" "$((non2xx + sock))" \
     >> bench/out/load-summary.md
 done
