@@ -65,10 +65,12 @@ from ._mapping import CHECK_METRICS, Check, ColumnMapping
 from ._metrics import METRIC_NAMES
 from ._preview import Preview, preview
 from ._report import ENGINE_VERSION, SCHEMA, FairnessReport
+from ._sniff import DEFAULT_MAX_COLUMNS
 from ._text import format_text
 
 __all__ = [
     "CHECK_METRICS",
+    "DEFAULT_MAX_COLUMNS",
     "DISPARITY_NAMES",
     "ENGINE_VERSION",
     "ERROR_CODES",

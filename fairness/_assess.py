@@ -25,7 +25,7 @@ from ._mapping import Check, ColumnMapping
 from ._metrics import metrics_for
 from ._reader import ColumnPlan, CountingReader, RawCounts
 from ._report import SCHEMA, FairnessReport, evaluate_checks, versions
-from ._sniff import DELIMITER_NAMES, Layout, locate_problem, sniff
+from ._sniff import DEFAULT_MAX_COLUMNS, DELIMITER_NAMES, Layout, locate_problem, sniff
 from ._source import InputStream, Progress, Source
 from ._table import Table, build_table
 from ._warnings import report_warnings
@@ -187,6 +187,7 @@ def assess(
     bootstrap_draws: int = 1000,
     seed: int = 0,
     max_groups: int = 1000,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
     threshold: float = 0.5,
     disparity_method: str = "between_groups",
     progress: Callable[[int, int], None] | Progress | None = None,
@@ -219,6 +220,8 @@ def assess(
         Seed of the bootstrap: the same data and seed give the same document.
     max_groups : int
         Most groups allowed in one grouping.
+    max_columns : int
+        Most columns the file's header may have.
     threshold : float
         Decision threshold on the score when no y_pred is mapped (``score >= threshold``).
     disparity_method : {"between_groups", "to_overall"}
@@ -246,7 +249,7 @@ def assess(
     )  # fmt: skip
     checks = [Check.parse(c) if isinstance(c, str) else c for c in checks]
     mapping.validate()
-    table, source_info = _count(source, mapping, settings, progress)
+    table, source_info = _count(source, mapping, settings, progress, max_columns=max_columns)
     groupings = build_groupings(table, max_groups=settings.max_groups)
     _check_reference(settings.reference_group, groupings)
     names = metrics_for(has_y_true=table.has_y_true, has_score=table.has_score)
@@ -280,12 +283,17 @@ def assess(
 
 
 def _count(
-    source: Source, mapping: ColumnMapping, settings: Settings, progress: Progress | None
+    source: Source,
+    mapping: ColumnMapping,
+    settings: Settings,
+    progress: Progress | None,
+    *,
+    max_columns: int,
 ) -> tuple[Table, dict[str, Any]]:
     """Stream the file into its count table; return it with what the report says of the file."""
     stream = InputStream(source, progress=progress)
     try:
-        layout = sniff(stream)
+        layout = sniff(stream, max_columns=max_columns)
         stream.report_progress()
         plan = mapping.plan(layout.columns)
         raw = _read(stream, layout, plan, settings.max_groups)

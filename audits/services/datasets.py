@@ -96,7 +96,12 @@ def _preview_document(uploaded_file) -> dict:
     """What `preview()` finds at the head of the file, as the JSON stored on the Dataset."""
     try:
         with _upload_source(uploaded_file) as source:
-            found = preview(source, rows=PREVIEW_ROWS, max_distinct=PREVIEW_MAX_DISTINCT)
+            found = preview(
+                source,
+                rows=PREVIEW_ROWS,
+                max_distinct=PREVIEW_MAX_DISTINCT,
+                max_columns=settings.FAIRNESS_MAX_COLUMNS,
+            )
     except DatasetError as error:
         raise ValidationError({"file": ValidationError(str(error), code=error.code)}) from error
     except Exception as error:
@@ -231,6 +236,7 @@ def _assess(run: FairnessRun):
             checks=checks,
             progress=_ProgressWriter(run.pk),
             app_version=settings.APP_VERSION,
+            max_columns=settings.FAIRNESS_MAX_COLUMNS,
             **config["options"],
         )
 

@@ -129,6 +129,8 @@ EVIDENCE_ALLOWED_TYPES = env.list(
 )
 DATASET_MAX_BYTES = env.int("DATASET_MAX_BYTES", default=2 * 1024 * 1024 * 1024)
 FAIRNESS_MAX_GROUPS = env.int("FAIRNESS_MAX_GROUPS", default=1000)
+# Most columns in a predictions file's header; wider files are refused at upload.
+FAIRNESS_MAX_COLUMNS = env.int("FAIRNESS_MAX_COLUMNS", default=2000)
 # Bootstrap resamples of the count table for every disparity's interval (fixed seed).
 FAIRNESS_BOOTSTRAP_DRAWS = env.int("FAIRNESS_BOOTSTRAP_DRAWS", default=1000)
 
