@@ -153,6 +153,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Without it, axes prints its version banner on stderr at every start, management commands included.
+AXES_VERBOSE = False
 
 # Content-Security-Policy (django-csp): no inline or third-party scripts anywhere. Inline styles
 # stay allowed because matplotlib's SVG charts carry style attributes.
