@@ -15,7 +15,8 @@ from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audits.forms.datasets import DatasetUploadForm, GateOverrideForm, MappingForm
+from audits.forms.datasets import DatasetUploadForm, MappingForm
+from audits.forms.gates import GateOverrideForm
 from audits.models import Audit, Dataset, FairnessRun, RunStatus
 from audits.permissions import Action, allowed_actions
 from audits.reports import run_page_sections
