@@ -30,7 +30,7 @@ from audits.selectors.datasets import (
 from audits.services import datasets as dataset_services
 from audits.services import gates as gate_services
 from audits.services.common import EDITABLE_STATUSES, ensure_can_edit
-from audits.uploads import DatasetUploadHandler
+from audits.uploads import LimitedUploadHandler
 
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
@@ -42,14 +42,14 @@ def dataset_upload(request: HttpRequest, pk: int) -> HttpResponse:
     audit = audit_get_for_user(request.user, pk=pk, action=Action.ANSWER)
     # Refuse a locked audit before a byte of the (possibly huge) body is read.
     ensure_can_edit(audit=audit, user=request.user)
-    handler = DatasetUploadHandler(request, max_bytes=settings.DATASET_MAX_BYTES)
+    handler = LimitedUploadHandler(request, max_bytes=settings.DATASET_MAX_BYTES)
     request.upload_handlers = [handler]
     return _dataset_upload(request, audit=audit, handler=handler)
 
 
 @csrf_protect
 def _dataset_upload(
-    request: HttpRequest, *, audit: Audit, handler: DatasetUploadHandler
+    request: HttpRequest, *, audit: Audit, handler: LimitedUploadHandler
 ) -> HttpResponse:
     max_bytes = settings.DATASET_MAX_BYTES
     if request.method == "POST":
