@@ -383,6 +383,8 @@ def _fail_stale(runs) -> int:
     stale = Q(status__in=_ACTIVE) & (
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
     )
+    if not runs.filter(stale).exists():
+        return 0  # a read: SQLite takes its database-wide write lock for any UPDATE, even of no row
     return runs.filter(stale).update(
         status=RunStatus.FAILED,
         error_code=STALE_CODE,
