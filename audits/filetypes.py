@@ -15,6 +15,7 @@ from typing import IO
 
 HEAD_BYTES = 4096
 READ_CHUNK = 64 * 1024
+NOT_JSON = "The file is named .json but it is not valid JSON"
 # An Office file's [Content_Types].xml is a few kilobytes; anything far larger is not one we open.
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 
@@ -266,13 +267,22 @@ def _check_text(upload: IO[bytes], *, head: bytes, extension: str) -> None:
         raise _not_utf8(extension, offset + exc.start, None) from None
     if extension == "json":
         pieces.append(text)
-        try:
-            json.loads("".join(pieces))
-        except json.JSONDecodeError as exc:
-            raise FileTypeError(
-                f"The file is named .json but it is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                f"column {exc.colno}."
-            ) from None
+        _check_json("".join(pieces))
+
+
+def _check_json(text: str) -> None:
+    """Refuse text that does not parse as JSON; every way parsing fails is a refusal, never a 500."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        detail = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+    except RecursionError:  # e.g. "[" repeated 200,000 times
+        detail = "it is nested too deeply to be read"
+    except ValueError:  # e.g. an integer of 5,000 digits, over Python's conversion limit
+        detail = "it holds a value that cannot be read, such as a number with thousands of digits"
+    else:
+        return
+    raise FileTypeError(f"{NOT_JSON}: {detail}.")
 
 
 def _not_utf8(extension: str, position: int, byte: int | None) -> FileTypeError:

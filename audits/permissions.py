@@ -83,3 +83,12 @@ def _role_cache(user) -> dict:
         cache = {}
         user._team_role_cache = cache
     return cache
+
+
+def can_view_team_work_in_admin(user) -> bool:
+    """Whether the admin may show the contents of teams' audits to this user: superusers only.
+
+    Staff create teams and memberships in the admin, but being staff gives no access to what a team
+    audits; a superuser holds every permission anyway, so the admin hides nothing from them.
+    """
+    return bool(user.is_active and user.is_superuser)

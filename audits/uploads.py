@@ -1,46 +1,53 @@
-"""Streaming upload handler for prediction files: hashes while writing to disk, refuses oversize files.
+"""The one streaming upload handler: writes to disk, hashes on the way, refuses oversize files.
 
-Installed only on the dataset upload view (see `audits.views.datasets.dataset_upload`): every chunk
-goes straight to a temporary file, so a 2 GB upload never sits in memory, and its SHA-256 is known
-the moment the upload ends, without reading the file a second time.
+Installed by the views that take files (`audits.views.datasets.dataset_upload` with
+`DATASET_MAX_BYTES`, `audits.views.evidence.evidence_add` with `EVIDENCE_MAX_BYTES`) before the
+body is read: every chunk goes straight to a temporary file, so a 2 GB upload never sits in memory,
+and its SHA-256 is known the moment the upload ends, without reading the file a second time.
 """
 
 import hashlib
 
-from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
+from django.core.files.uploadedfile import TemporaryUploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.http import HttpRequest
 
 
-class DatasetUploadHandler(TemporaryFileUploadHandler):
-    """Write the upload to a temporary file, hashing it; skip it once it passes `max_bytes`.
+class LimitedUploadHandler(TemporaryFileUploadHandler):
+    """Stream uploads to a temporary file, hashing them; one over `max_bytes` is counted, not kept.
 
-    After the request body is parsed, `too_big` says whether a file was refused for its size (the
-    form turns that into an error next to the field); each kept file carries its hex SHA-256 digest
-    as a `sha256` attribute. A refused file's temporary file is closed, which deletes it.
+    A file over the limit is counted to its end but written nowhere, so a file of any size never
+    fills the disk, and its exact size is then known (`refused_size`) for a message that says how
+    far over the limit it is; `too_big` says whether a file was refused. The refused file is left
+    out of `request.FILES` and its temporary file closed, which deletes it. Each kept file carries
+    its hex SHA-256 digest as a `sha256` attribute.
     """
 
-    def __init__(self, request=None, *, max_bytes: int):
+    def __init__(self, request: HttpRequest | None = None, *, max_bytes: int) -> None:
         super().__init__(request)
         self.max_bytes = max_bytes
-        self.too_big = False
-        self._hash = None
-
-    def new_file(self, field_name, file_name, content_type, content_length, charset=None, *args):
-        # A client that declares the part's length lets us refuse before writing anything.
-        if content_length is not None and content_length > self.max_bytes:
-            self.too_big = True
-            raise SkipFile
-        super().new_file(field_name, file_name, content_type, content_length, charset, *args)
+        self.refused_size: int | None = None
         self._hash = hashlib.sha256()
 
-    def receive_data_chunk(self, raw_data: bytes, start: int):
+    @property
+    def too_big(self) -> bool:
+        return self.refused_size is not None
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self._hash = hashlib.sha256()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         if start + len(raw_data) > self.max_bytes:
-            self.too_big = True
-            # The parser closes (and so deletes) the temporary file and reads past the rest.
-            raise SkipFile
+            return None  # counted by the parser, written nowhere
         self._hash.update(raw_data)
         return super().receive_data_chunk(raw_data, start)
 
-    def file_complete(self, file_size: int):
+    def file_complete(self, file_size: int) -> TemporaryUploadedFile | None:
+        if file_size > self.max_bytes:
+            self.file.close()  # deletes the temporary file
+            self.refused_size = file_size
+            return None  # the file is left out of request.FILES
         uploaded = super().file_complete(file_size)
         uploaded.sha256 = self._hash.hexdigest()
         return uploaded

@@ -16,6 +16,7 @@ from ._defaults import (
     DEFAULT_DISPARITY_METHOD,
     DEFAULT_EXCLUSION_SHARE,
     DEFAULT_FOUR_FIFTHS_THRESHOLD,
+    DEFAULT_MAX_COLUMNS,
     DEFAULT_MAX_GROUPS,
     DEFAULT_MIN_GROUP_SIZE,
     DEFAULT_SEED,
@@ -197,6 +198,7 @@ def assess(
     bootstrap_draws: int = DEFAULT_BOOTSTRAP_DRAWS,
     seed: int = DEFAULT_SEED,
     max_groups: int = DEFAULT_MAX_GROUPS,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
     threshold: float = DEFAULT_THRESHOLD,
     disparity_method: str = DEFAULT_DISPARITY_METHOD,
     progress: Callable[[int, int], None] | Progress | None = None,
@@ -229,6 +231,8 @@ def assess(
         Seed of the bootstrap: the same data and seed give the same document.
     max_groups : int
         Most groups allowed in one grouping.
+    max_columns : int
+        Most columns the file's header may have.
     threshold : float
         Decision threshold on the score when no y_pred is mapped (``score >= threshold``).
     disparity_method : {"between_groups", "to_overall"}
@@ -256,7 +260,7 @@ def assess(
     )  # fmt: skip
     checks = [Check.parse(c) if isinstance(c, str) else c for c in checks]
     mapping.validate()
-    table, source_info = _count(source, mapping, settings, progress)
+    table, source_info = _count(source, mapping, settings, progress, max_columns=max_columns)
     groupings = build_groupings(table, max_groups=settings.max_groups)
     _check_reference(settings.reference_group, groupings)
     names = metrics_for(has_y_true=table.has_y_true, has_score=table.has_score)
@@ -290,12 +294,17 @@ def assess(
 
 
 def _count(
-    source: Source, mapping: ColumnMapping, settings: Settings, progress: Progress | None
+    source: Source,
+    mapping: ColumnMapping,
+    settings: Settings,
+    progress: Progress | None,
+    *,
+    max_columns: int,
 ) -> tuple[Table, dict[str, Any]]:
     """Stream the file into its count table; return it with what the report says of the file."""
     stream = InputStream(source, progress=progress)
     try:
-        layout = sniff(stream)
+        layout = sniff(stream, max_columns=max_columns)
         stream.report_progress()
         plan = mapping.plan(layout.columns)
         raw = _read(stream, layout, plan, settings.max_groups)

@@ -26,6 +26,9 @@ DEFAULT_BOOTSTRAP_DRAWS = 1000
 DEFAULT_SEED = 0
 #: Most groups in one grouping before the file is refused.
 DEFAULT_MAX_GROUPS = 1000
+#: Most columns a header may have. Every later step (the preview's distinct values, the mapping
+#: page's choices) grows with the width, and real prediction files have tens of columns.
+DEFAULT_MAX_COLUMNS = 2000
 #: Without a decision column, ``score >= threshold`` is the decision.
 DEFAULT_THRESHOLD = 0.5
 #: fairlearn's ``method`` for disparities.

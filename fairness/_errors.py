@@ -38,6 +38,10 @@ UNTERMINATED_QUOTE = "unterminated_quote"
 STRAY_QUOTE = "stray_quote"
 UNKNOWN_REFERENCE_GROUP = "unknown_reference_group"
 UNREADABLE_CSV = "unreadable_csv"
+TOO_MANY_COLUMNS = "too_many_columns"
+EMPTY_COLUMN_NAME = "empty_column_name"
+DUPLICATE_COLUMN_NAMES = "duplicate_column_names"
+HEADER_TOO_LONG = "header_too_long"
 
 #: Message template of every error code; the fields are filled in where the problem is found.
 ERROR_MESSAGES: dict[str, str] = {
@@ -103,6 +107,21 @@ ERROR_MESSAGES: dict[str, str] = {
         "Reference group '{group}' is not a group of any grouping. The groups are: {groups}."
     ),
     UNREADABLE_CSV: "The file cannot be read as CSV: {detail}",
+    TOO_MANY_COLUMNS: (
+        "The header has {count} columns; at most {limit} are accepted. Keep only the columns the "
+        "audit needs (outcome, decision or score, sensitive attributes) and upload it again."
+    ),
+    EMPTY_COLUMN_NAME: (
+        "{which} of the header {verb} no name. Name every column (a file saved with its row "
+        "index, e.g. by pandas, starts with an unnamed column: save it without the index)."
+    ),
+    DUPLICATE_COLUMN_NAMES: (
+        "The header names {names} more than once; give every column its own name."
+    ),
+    HEADER_TOO_LONG: (
+        "The first line (the header) is longer than {limit}: no line break was found within it. "
+        "Check that this is a CSV file with one record per line."
+    ),
 }
 
 ERROR_CODES: tuple[str, ...] = tuple(ERROR_MESSAGES)

@@ -8,6 +8,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ._defaults import DEFAULT_MAX_COLUMNS
 from ._errors import (
     HEADER_ONLY,
     NUL_BYTES,
@@ -141,7 +142,13 @@ def _records(text: str, delimiter: str, complete: bool, skip: int, width: int) -
     return records
 
 
-def preview(source: Source, *, rows: int = 20, max_distinct: int = 50) -> Preview:
+def preview(
+    source: Source,
+    *,
+    rows: int = 20,
+    max_distinct: int = 50,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
+) -> Preview:
     """Read the head of ``source`` (up to 1 MB of text) for the upload page.
 
     Parameters
@@ -152,17 +159,20 @@ def preview(source: Source, *, rows: int = 20, max_distinct: int = 50) -> Previe
         How many rows to return.
     max_distinct : int
         Most distinct values kept per column.
+    max_columns : int
+        Most columns the header may have.
 
     Raises
     ------
     DatasetError
         For problems visible in the head: ``missing_file``, ``empty_file``, ``header_only``,
         ``binary_content``, ``nul_bytes``, ``not_utf8``, ``truncated_gzip``, ``ragged_rows``,
-        ``unterminated_quote``.
+        ``unterminated_quote``, ``header_too_long``, ``too_many_columns``, ``empty_column_name``,
+        ``duplicate_column_names``.
     """
     stream = InputStream(source)
     try:
-        layout = sniff(stream)
+        layout = sniff(stream, max_columns=max_columns)
         head = stream.head(SAMPLE_BYTES)
     finally:
         stream.close()

@@ -10,19 +10,26 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from ._defaults import DEFAULT_MAX_COLUMNS
 from ._errors import (
     BINARY_CONTENT,
+    DUPLICATE_COLUMN_NAMES,
+    EMPTY_COLUMN_NAME,
     EMPTY_FILE,
+    HEADER_TOO_LONG,
     NOT_UTF8,
     NUL_BYTES,
     RAGGED_ROWS,
     STRAY_QUOTE,
+    TOO_MANY_COLUMNS,
     UNTERMINATED_QUOTE,
     DatasetError,
     dataset_error,
+    quote_list,
 )
 from ._source import GZIP_MAGIC, InputStream
 
@@ -31,6 +38,7 @@ MAX_HEADER_BYTES = 4 << 20
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 SNIFF_RECORDS = 50
+MAX_COLUMNS_RANGE = "max_columns must be a positive integer; got {value!r}."
 
 _MAGIC = (
     (
@@ -123,14 +131,66 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def sniff(stream: InputStream) -> Layout:
-    """Check the head of ``stream`` and return its :class:`Layout`.
+def _size_text(size: int) -> str:
+    """``4 MB``, ``64 KB`` or ``100 bytes``: a limit as people read it."""
+    if size >= 1 << 20 and size % (1 << 20) == 0:
+        return f"{size >> 20} MB"
+    if size >= 1 << 10 and size % (1 << 10) == 0:
+        return f"{size >> 10} KB"
+    return f"{size} bytes"
+
+
+def _positions(indices: Sequence[int], *, limit: int = 10) -> str:
+    """``1``, ``1 and 4``, ``1, 4, 7 and 3 more``: 1-based column positions for a message."""
+    numbers = [str(i + 1) for i in indices]
+    if len(numbers) > limit:
+        return f"{', '.join(numbers[:limit])} and {len(numbers) - limit} more"
+    if len(numbers) == 1:
+        return numbers[0]
+    return f"{', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+def check_columns(columns: Sequence[str], *, max_columns: int) -> None:
+    """Refuse a header that is too wide, has a column without a name, or names one twice.
 
     Raises
     ------
     DatasetError
-        ``empty_file``, ``binary_content``, ``nul_bytes`` or ``not_utf8`` (in the header).
+        ``too_many_columns``, ``empty_column_name`` or ``duplicate_column_names``.
     """
+    if len(columns) > max_columns:
+        raise dataset_error(TOO_MANY_COLUMNS, count=len(columns), limit=max_columns)
+    empty = [index for index, name in enumerate(columns) if not name]
+    if empty:
+        which = f"Column {_positions(empty)}" if len(empty) == 1 else f"Columns {_positions(empty)}"
+        verb = "has" if len(empty) == 1 else "have"
+        raise dataset_error(EMPTY_COLUMN_NAME, which=which, verb=verb)
+    repeated = [name for name, count in Counter(columns).items() if count > 1]
+    if repeated:
+        raise dataset_error(DUPLICATE_COLUMN_NAMES, names=quote_list(repeated))
+
+
+def sniff(stream: InputStream, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> Layout:
+    """Check the head of ``stream`` and return its :class:`Layout`.
+
+    Parameters
+    ----------
+    stream : InputStream
+        The file, from its start.
+    max_columns : int
+        Most columns the header may have.
+
+    Raises
+    ------
+    DatasetError
+        ``empty_file``, ``binary_content``, ``nul_bytes``, ``header_too_long`` or ``not_utf8``
+        (in the header); ``too_many_columns``, ``empty_column_name`` or
+        ``duplicate_column_names`` (see :func:`check_columns`).
+    ValueError
+        When ``max_columns`` is not a positive integer.
+    """
+    if isinstance(max_columns, bool) or not isinstance(max_columns, int) or max_columns < 1:
+        raise ValueError(MAX_COLUMNS_RANGE.format(value=max_columns))
     head = stream.head(HEAD_BYTES)
     size = HEAD_BYTES
     while b"\n" not in head and len(head) == size and size < MAX_HEADER_BYTES:
@@ -145,8 +205,12 @@ def sniff(stream: InputStream) -> Layout:
     if b"\0" in head:
         raise dataset_error(NUL_BYTES, line=head.count(b"\n", 0, head.index(b"\0")) + 1)
     if not complete:
+        end = head.rfind(b"\n")
+        if end < 0:
+            # Without this, the header would be cut to nothing and the file called empty.
+            raise dataset_error(HEADER_TOO_LONG, line=1, limit=_size_text(MAX_HEADER_BYTES))
         # Keep whole lines only: the last one may be cut in the middle of a character.
-        head = head[: head.rfind(b"\n") + 1]
+        head = head[: end + 1]
     header_bytes = head.split(b"\n", 1)[0]
     try:
         header_bytes.decode("utf-8")
@@ -164,6 +228,7 @@ def sniff(stream: InputStream) -> Layout:
     columns = tuple(name.strip() for name in header)
     if not columns:
         raise dataset_error(EMPTY_FILE)
+    check_columns(columns, max_columns=max_columns)
     return Layout(
         delimiter=delimiter,
         columns=columns,

@@ -1,4 +1,4 @@
-"""Forms for prediction uploads, the column mapping of a fairness run, and gate overrides."""
+"""Forms for prediction uploads and the column mapping of a fairness run."""
 
 from pathlib import PurePath
 
@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from audits.models import Dataset
-from audits.services.gates import GATE_VALUES, OVERRIDE_MIN_CHARS
 from checklists.gates import GATE_COMPARISONS, GATE_METRICS
 from fairness import (
     DEFAULT_DISPARITY_METHOD,
@@ -307,31 +306,3 @@ class MappingForm(forms.Form):
         if guess.get("pos_label") is not None:
             initial["pos_label"] = str(guess["pos_label"])
         return initial
-
-
-class GateOverrideForm(forms.Form):
-    value = forms.ChoiceField(
-        label="Answer",
-        widget=forms.RadioSelect,
-        choices=[
-            (v, {"pass": "Passes", "fail": "Fails", "na": "Not applicable"}[v]) for v in GATE_VALUES
-        ],
-    )
-    justification = forms.CharField(
-        label="Justification",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        min_length=OVERRIDE_MIN_CHARS,
-        strip=True,
-        help_text=(
-            "Why the fairness run's answer does not hold here. It is recorded with your name and "
-            "shown with the answer, in the report and to the reviewer."
-        ),
-        error_messages={
-            "min_length": f"Write at least {OVERRIDE_MIN_CHARS} characters: say why the run's answer is overridden.",
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False

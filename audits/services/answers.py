@@ -9,13 +9,15 @@ database, not only on those with row locks.
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from audits.models import Answer, Audit
 from audits.scoring import GATE_SCORES, NOT_APPLICABLE
 from audits.services.common import ensure_can_edit
 from checklists.models import AnswerKind, Question
+
+LOCKED = "database is locked"  # SQLite's message when its busy timeout runs out
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,31 @@ def validate_value(question: Question, value: str) -> None:
         )
 
 
-@transaction.atomic
 def answers_save(*, audit: Audit, user, changes: list[AnswerChange]) -> list[Answer]:
     """Save several answers of one audit at once: all of them, or none when any conflicts.
 
-    Gate questions are answered from fairness runs (see services.gates) and refused here.
+    Gate questions are answered from fairness runs (see services.gates) and refused here. On SQLite,
+    a save that still finds the database locked by another writer once the busy timeout has run
+    out is refused like a conflict (with what is stored now), never an error page.
     """
+    try:
+        return _answers_save(audit=audit, user=user, changes=changes)
+    except OperationalError as error:
+        # Caught outside the transaction: the lock may be refused at BEGIN or at COMMIT too.
+        if LOCKED not in str(error):
+            raise
+        conflicts = [
+            Conflict(
+                question=change.question,
+                current=Answer.objects.filter(audit=audit, question=change.question).first(),
+            )
+            for change in changes
+        ]
+        raise AnswerConflict(conflicts) from error
+
+
+@transaction.atomic
+def _answers_save(*, audit: Audit, user, changes: list[AnswerChange]) -> list[Answer]:
     ensure_can_edit(audit=audit, user=user)
     version_id = audit.checklist_version_id
     for change in changes:

@@ -86,7 +86,12 @@ def _preview_document(uploaded_file) -> dict:
     """What `preview()` finds at the head of the file, as the JSON stored on the Dataset."""
     try:
         with _upload_source(uploaded_file) as source:
-            found = preview(source, rows=PREVIEW_ROWS, max_distinct=PREVIEW_MAX_DISTINCT)
+            found = preview(
+                source,
+                rows=PREVIEW_ROWS,
+                max_distinct=PREVIEW_MAX_DISTINCT,
+                max_columns=settings.FAIRNESS_MAX_COLUMNS,
+            )
     except DatasetError as error:
         raise ValidationError({"file": ValidationError(str(error), code=error.code)}) from error
     except Exception as error:
@@ -221,6 +226,7 @@ def _assess(run: FairnessRun):
             checks=checks,
             progress=_ProgressWriter(run.pk),
             app_version=settings.APP_VERSION,
+            max_columns=settings.FAIRNESS_MAX_COLUMNS,
             **config["options"],
         )
 
@@ -367,6 +373,8 @@ def _fail_stale(runs) -> int:
     stale = Q(status__in=_ACTIVE) & (
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
     )
+    if not runs.filter(stale).exists():
+        return 0  # a read: SQLite takes its database-wide write lock for any UPDATE, even of no row
     return runs.filter(stale).update(
         status=RunStatus.FAILED,
         error_code=STALE_CODE,

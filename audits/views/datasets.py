@@ -15,7 +15,8 @@ from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audits.forms.datasets import DatasetUploadForm, GateOverrideForm, MappingForm
+from audits.forms.datasets import DatasetUploadForm, MappingForm
+from audits.forms.gates import GateOverrideForm
 from audits.models import Audit, Dataset, FairnessRun, RunStatus
 from audits.permissions import Action, allowed_actions
 from audits.reports import run_page_sections
@@ -29,7 +30,7 @@ from audits.selectors.datasets import (
 from audits.services import datasets as dataset_services
 from audits.services import gates as gate_services
 from audits.services.common import EDITABLE_STATUSES, ensure_can_edit
-from audits.uploads import DatasetUploadHandler
+from audits.uploads import LimitedUploadHandler
 
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
@@ -41,14 +42,14 @@ def dataset_upload(request: HttpRequest, pk: int) -> HttpResponse:
     audit = audit_get_for_user(request.user, pk=pk, action=Action.ANSWER)
     # Refuse a locked audit before a byte of the (possibly huge) body is read.
     ensure_can_edit(audit=audit, user=request.user)
-    handler = DatasetUploadHandler(request, max_bytes=settings.DATASET_MAX_BYTES)
+    handler = LimitedUploadHandler(request, max_bytes=settings.DATASET_MAX_BYTES)
     request.upload_handlers = [handler]
     return _dataset_upload(request, audit=audit, handler=handler)
 
 
 @csrf_protect
 def _dataset_upload(
-    request: HttpRequest, *, audit: Audit, handler: DatasetUploadHandler
+    request: HttpRequest, *, audit: Audit, handler: LimitedUploadHandler
 ) -> HttpResponse:
     max_bytes = settings.DATASET_MAX_BYTES
     if request.method == "POST":

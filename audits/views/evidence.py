@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -19,33 +18,9 @@ from audits.selectors.audits import audit_get_for_user
 from audits.selectors.evidence import evidence_get_for_user
 from audits.services import evidence as services
 from audits.services.common import ensure_can_edit
+from audits.uploads import LimitedUploadHandler
 from audits.views.common import question_from_query, safe_next_url
 from checklists.models import Question
-
-
-class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
-    """Stream uploads to a temporary file; one over `max_bytes` is counted to its end, not kept.
-
-    The refused file's exact size is then known (`refused_size`), for a message that says how far
-    over the limit it is, and a file of any size never fills the disk.
-    """
-
-    def __init__(self, request=None, *, max_bytes: int):
-        super().__init__(request)
-        self.max_bytes = max_bytes
-        self.refused_size: int | None = None
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        if start + len(raw_data) > self.max_bytes:
-            return None  # counted by the parser, written nowhere
-        return super().receive_data_chunk(raw_data, start)
-
-    def file_complete(self, file_size: int):
-        if file_size > self.max_bytes:
-            self.file.close()  # deletes the temporary file
-            self.refused_size = file_size
-            return None  # the file is left out of request.FILES
-        return super().file_complete(file_size)
 
 
 @csrf_exempt  # outermost, so the CSRF check below runs only after the upload handler is in place
@@ -56,14 +31,14 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     # A locked audit shows no form, only why; and no byte of the body is read for it.
     ensure_can_edit(audit=audit, user=request.user)
     question = question_from_query(request, audit)
-    handler = SizeLimitedUploadHandler(request, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    handler = LimitedUploadHandler(request, max_bytes=settings.EVIDENCE_MAX_BYTES)
     request.upload_handlers = [handler]
     return _evidence_add(request, audit=audit, question=question, handler=handler)
 
 
 @csrf_protect
 def _evidence_add(
-    request: HttpRequest, *, audit: Audit, question: Question | None, handler
+    request: HttpRequest, *, audit: Audit, question: Question | None, handler: LimitedUploadHandler
 ) -> HttpResponse:
     next_url = safe_next_url(request, default=audit.get_absolute_url())
     is_post = request.method == "POST"

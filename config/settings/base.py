@@ -80,6 +80,16 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several web workers and threads write to one file: wait for the lock (busy timeout) rather
+    # than fail at once, take it when a transaction starts (IMMEDIATE: no deadlock upgrading a read
+    # to a write), and let readers go on while one writes (WAL; NORMAL sync is safe with WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -129,6 +139,8 @@ EVIDENCE_ALLOWED_TYPES = env.list(
 )
 DATASET_MAX_BYTES = env.int("DATASET_MAX_BYTES", default=2 * 1024 * 1024 * 1024)
 FAIRNESS_MAX_GROUPS = env.int("FAIRNESS_MAX_GROUPS", default=1000)
+# Most columns in a predictions file's header; wider files are refused at upload.
+FAIRNESS_MAX_COLUMNS = env.int("FAIRNESS_MAX_COLUMNS", default=2000)
 # Bootstrap resamples of the count table for every disparity's interval (fixed seed).
 FAIRNESS_BOOTSTRAP_DRAWS = env.int("FAIRNESS_BOOTSTRAP_DRAWS", default=1000)
 
@@ -151,6 +163,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Without it, axes prints its version banner on stderr at every start, management commands included.
+AXES_VERBOSE = False
 
 # Content-Security-Policy (django-csp): no inline or third-party scripts anywhere. Inline styles
 # stay allowed because matplotlib's SVG charts carry style attributes.

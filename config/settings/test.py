@@ -14,6 +14,10 @@ STORAGES["default"]["OPTIONS"]["location"] = env.path(  # noqa: F405
     "PRIVATE_MEDIA_ROOT", default=BASE_DIR / ".test_media"
 )
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's default in-memory database, so that tests with threads see SQLite's real
+    # locking (tests/audits/views/test_concurrent_answers.py); pytest-xdist suffixes the name.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test_db.sqlite3")}  # noqa: F405
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 FAIRNESS_JOB_MODE = env("FAIRNESS_JOB_MODE", default="sync")

@@ -7,7 +7,15 @@ import io
 
 import pytest
 
-from fairness import ERROR_MESSAGES, ColumnMapping, DatasetError, assess
+from fairness import (
+    DEFAULT_MAX_COLUMNS,
+    ERROR_MESSAGES,
+    ColumnMapping,
+    DatasetError,
+    assess,
+    preview,
+)
+from fairness._sniff import MAX_HEADER_BYTES
 
 from .conftest import csv_bytes
 
@@ -59,8 +67,8 @@ def test_missing_column_lists_the_columns_of_the_file(write):
 def test_duplicate_column_in_the_header(write):
     error = refuse(write("d.csv", csv_bytes(["sex", "sex", "label", "pred"], [["F", "F", 1, 1]])))
     assert (error.code, str(error)) == (
-        "duplicate_column",
-        message("duplicate_column", column="sex", count=2),
+        "duplicate_column_names",
+        message("duplicate_column_names", names="'sex'"),
     )
 
 
@@ -316,3 +324,83 @@ def test_errors_carry_a_json_ready_dict(write):
         "line": None,
         "column": None,
     }
+
+
+# -- the header: its width, its names, its length -----------------------------------------------
+
+
+def _wide(columns: int) -> bytes:
+    names = [f"c{i}" for i in range(columns - 3)]
+    return csv_bytes([*HEADER, *names], [[*row, *["0"] * len(names)] for row in GOOD_ROWS])
+
+
+@pytest.mark.parametrize("read", [assess, preview], ids=["assess", "preview"])
+def test_a_header_wider_than_the_default_limit_is_refused_with_the_count(write, read):
+    path = write("wide.csv", _wide(DEFAULT_MAX_COLUMNS + 1))
+    with pytest.raises(DatasetError) as caught:
+        read(path, MAPPING) if read is assess else read(path)
+    assert (caught.value.code, str(caught.value)) == (
+        "too_many_columns",
+        message("too_many_columns", count=DEFAULT_MAX_COLUMNS + 1, limit=DEFAULT_MAX_COLUMNS),
+    )
+
+
+def test_a_header_at_the_default_limit_is_accepted(write):
+    assert len(preview(write("wide.csv", _wide(DEFAULT_MAX_COLUMNS))).columns) == 2000
+
+
+def test_max_columns_is_honoured_by_assess_and_preview(write):
+    path = write("five.csv", _wide(5))
+    error = refuse(path, max_columns=4)
+    assert (error.code, str(error)) == (
+        "too_many_columns",
+        message("too_many_columns", count=5, limit=4),
+    )
+    with pytest.raises(DatasetError, match="at most 4 are accepted"):
+        preview(path, max_columns=4)
+    assert assess(path, MAPPING, bootstrap_draws=0, max_columns=5).to_dict()["input"]
+    assert len(preview(path, max_columns=5).columns) == 5
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True])
+def test_max_columns_must_be_a_positive_integer(write, bad):
+    path = write("x.csv", csv_bytes(HEADER, GOOD_ROWS))
+    with pytest.raises(ValueError, match="^max_columns must be a positive integer") as caught:
+        preview(path, max_columns=bad)
+    assert not isinstance(caught.value, DatasetError)
+
+
+@pytest.mark.parametrize(
+    ("header", "which", "verb"),
+    [
+        (",sex,label,pred", "Column 1", "has"),  # pandas' to_csv with its index
+        ("sex,label,,pred, ", "Columns 3 and 5", "have"),
+    ],
+)
+def test_a_column_without_a_name_is_refused_with_its_position(write, header, which, verb):
+    width = header.count(",") + 1
+    data = (header + "\n" + ",".join(["1"] * width) + "\n").encode()
+    error = refuse(write("e.csv", data))
+    assert (error.code, str(error)) == (
+        "empty_column_name",
+        message("empty_column_name", which=which, verb=verb),
+    )
+
+
+def test_every_repeated_column_name_is_named_once(write):
+    header = ["sex", "label", "pred", "label", " sex ", "sex"]
+    error = refuse(write("d.csv", csv_bytes(header, [["F", 1, 1, 1, "F", "F"]])))
+    assert (error.code, str(error)) == (
+        "duplicate_column_names",
+        message("duplicate_column_names", names="'sex', 'label'"),
+    )
+
+
+@pytest.mark.parametrize("name", ["long.csv", "long.csv.gz"])
+def test_a_first_line_longer_than_the_header_limit_says_so_not_empty(write, name):
+    error = refuse(write(name, b"x" * (MAX_HEADER_BYTES + 1) + b"\n1\n"))
+    assert (error.code, str(error)) == (
+        "header_too_long",
+        message("header_too_long", limit="4 MB"),
+    )
+    assert error.line == 1

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from audits.models import Dataset, FairnessRun, RunStatus
-from fairness import DatasetError
+from fairness import DEFAULT_MAX_COLUMNS, DatasetError
 
 from .conftest import biased_csv, mapping_post, post_upload, stored_files
 
@@ -19,6 +19,14 @@ def _latin1() -> bytes:
     return b"sex,label,pred,score\n" + b"".join(
         b"%s,1,1,0.9\n" % (b"M\xe9le" if i % 2 else b"F") for i in range(60)
     )
+
+
+def _wide(columns: int) -> bytes:
+    """GOOD with extra columns up to `columns` in all (the extra ones are all 0)."""
+    extra = columns - 4
+    lines = GOOD.rstrip(b"\n").split(b"\n")
+    header = lines[0] + b"".join(b",c%d" % i for i in range(extra))
+    return b"\n".join([header, *(line + b",0" * extra for line in lines[1:])]) + b"\n"
 
 
 def _with_line(line: bytes, at: int = 40) -> bytes:
@@ -64,6 +72,10 @@ CASES = [
     ),
     ("UTF-16 text", "utf16.csv", GOOD.decode().encode("utf-16"), {}, "binary_content"),
     ("Latin-1 bytes", "latin1.csv", _latin1(), {}, "not_utf8"),
+    ("too many columns", "wide.csv", _wide(DEFAULT_MAX_COLUMNS + 1), {}, "too_many_columns"),
+    ("unnamed column", "index.csv", b"," + GOOD, {}, "empty_column_name"),
+    ("repeated column name", "twice.csv", b"sex," + GOOD, {}, "duplicate_column_names"),
+    ("header longer than the limit", "long.csv", b"x" * (5 << 20) + b"\n", {}, "header_too_long"),
 ]
 
 
@@ -237,3 +249,22 @@ def test_a_storage_failure_is_a_form_error(owner_client, audit, media, monkeypat
     assert response.status_code == 200
     assert "could not be stored" in response.context["form"].errors["file"][0]
     assert Dataset.objects.count() == 0
+
+
+def test_the_column_limit_comes_from_the_settings(owner_client, audit, media, settings):
+    settings.FAIRNESS_MAX_COLUMNS = 3
+    response = post_upload(owner_client, audit, GOOD)
+    assert response.status_code == 200
+    errors = response.context["form"].errors.as_data()["file"]
+    assert [e.code for e in errors] == ["too_many_columns"]
+    assert "The header has 4 columns; at most 3 are accepted." in errors[0].messages[0]
+    assert Dataset.objects.count() == 0
+    assert stored_files(media) == []
+
+
+def test_a_run_honours_a_column_limit_lowered_after_the_upload(owner_client, dataset, settings):
+    settings.FAIRNESS_MAX_COLUMNS = 3
+    url = reverse("audits:dataset_map", args=[dataset.audit_id, dataset.pk])
+    assert owner_client.post(url, mapping_post()).status_code == 302
+    run = FairnessRun.objects.get(dataset=dataset)
+    assert (run.status, run.error_code) == (RunStatus.FAILED, "too_many_columns")

@@ -108,6 +108,21 @@ def test_json_must_parse():
     assert "line 1" in str(excinfo.value)
 
 
+@pytest.mark.parametrize(
+    ("data", "detail"),
+    [
+        (b"[" * 200_000, "it is nested too deeply to be read"),
+        (b'{"n": ' + b"7" * 5000 + b"}", "such as a number with thousands of digits"),
+    ],
+    ids=["nested too deeply", "5000-digit integer"],
+)
+def test_json_that_python_cannot_parse_is_not_valid_json(data, detail):
+    with pytest.raises(filetypes.FileTypeError) as excinfo:
+        check(data, "json")
+    assert str(excinfo.value).startswith(filetypes.NOT_JSON + ": ")
+    assert str(excinfo.value).endswith(detail + ".")
+
+
 def test_office_file_with_macros_is_refused():
     data = office("docx", extra={"word/vbaProject.bin": b"\x00macro"})
     with pytest.raises(filetypes.FileTypeError, match="with macros"):

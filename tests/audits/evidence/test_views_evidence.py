@@ -165,6 +165,17 @@ def test_renamed_html_is_refused_by_content(auditor_client, audit, private_media
     assert stored_files(private_media) == []
 
 
+@pytest.mark.parametrize(
+    "data", [b"[" * 200_000, b"7" * 5000], ids=["nested too deeply", "5000-digit integer"]
+)
+def test_json_python_cannot_parse_is_refused_not_a_500(auditor_client, audit, private_media, data):
+    response = auditor_client.post(add_url(audit), file_post(name="metrics.json", data=data))
+    assert response.status_code == 200
+    assert "The file is named .json but it is not valid JSON: " in response.text
+    assert not Evidence.objects.exists()
+    assert stored_files(private_media) == []
+
+
 def test_upload_without_csrf_token_is_refused(auditor, audit, private_media):
     client = Client(enforce_csrf_checks=True)
     client.force_login(auditor)
