@@ -117,7 +117,12 @@ def grouping_sections(
 
 
 def _section(
-    grouping: dict, checks: list[CheckResult], options: dict, *, charts: Charts, action_url
+    grouping: dict,
+    checks: list[CheckResult],
+    options: dict,
+    *,
+    charts: Charts,
+    action_url: str | None,
 ) -> GroupingSection:
     threshold = options.get("four_fifths_threshold") or 0.8
     name = str(grouping.get("name", ""))
@@ -160,7 +165,7 @@ def flag_text(check: CheckResult, grouping: dict, *, four_fifths: float = 0.8) -
     return f"{text} ({check.requirement} required; off by {gap:.{digits}f})"
 
 
-def _flag(check: CheckResult, grouping: dict, four_fifths: float, action_url) -> Flag:
+def _flag(check: CheckResult, grouping: dict, four_fifths: float, action_url: str | None) -> Flag:
     link = None
     if action_url:
         link = f"{action_url}?{urlencode({'check': f'{check.name} on {check.grouping}'})}"
