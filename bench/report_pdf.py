@@ -112,13 +112,13 @@ def _measure(audit, repeats: int) -> dict:
 
     from audits.reports.builder import build_report
     from audits.reports.builder.build import _radar
-    from audits.reports.builder.fairness import _chart_for
     from audits.reports.pdf import render_report_pdf
+    from audits.reports.run.groupings import selection_chart
 
     cold, build, pdf_times, warm = [], [], [], []
     pdf = b""
     for _ in range(repeats):
-        _chart_for.cache_clear()
+        selection_chart.cache_clear()
         _radar.cache_clear()
         start = time.perf_counter()
         report = build_report(audit)

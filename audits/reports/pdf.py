@@ -17,12 +17,12 @@ from django.utils.text import slugify
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .builder import AuditReport
-from .builder.build import fewer_gc_passes
+from .gc_passes import fewer_gc_passes
+from .run.groupings import SCREENING
 
 PDF_TEMPLATE = "reports/audit_report.html"
 PAGE_TEMPLATE = "reports/audit_report_page.html"
 STYLESHEET = "css/report.css"
-SCREENING = "a screening threshold, not a verdict of fairness"
 CHART_SCHEME = "report-chart"
 # Badge colour and icon of each audit status (glyphs present in DejaVu Sans, the PDF's font).
 STATUS_BADGES = {

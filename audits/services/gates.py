@@ -6,14 +6,13 @@ for each grouping, the value and whether it met the threshold. The answer is "pa
 grouping passed, "fail" when any failed, and "na" when the run could not compute the metric.
 """
 
-import math
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from audits.models import Answer, Audit, Evidence, FairnessRun
+from audits.reports.run.checks import same_check
 from audits.services.common import ensure_can_edit
 from checklists.gates import COMPARISON_SYMBOLS, describe_gate, gate_passes
 from checklists.models import AnswerKind, Question
@@ -37,19 +36,9 @@ def gate_checks(audit: Audit) -> list[dict]:
     for question in gate_questions(audit):
         gate = question.gate or {}
         check = {k: gate.get(k) for k in ("metric", "comparison", "threshold")}
-        if not any(_same_check(check, c) for c in checks):
+        if not any(same_check(check, c) for c in checks):
             checks.append({**check, "source": "gate", "question": question.code})
     return checks
-
-
-def _same_check(a: dict, b: dict) -> bool:
-    return (
-        a.get("metric") == b.get("metric")
-        and a.get("comparison") == b.get("comparison")
-        and _is_number(a.get("threshold"))
-        and _is_number(b.get("threshold"))
-        and math.isclose(float(a["threshold"]), float(b["threshold"]), abs_tol=1e-12)
-    )
 
 
 def _is_number(value) -> bool:
@@ -58,7 +47,7 @@ def _is_number(value) -> bool:
 
 def gate_outcome(gate: dict, result: dict | None) -> tuple[str, list[dict]]:
     """The gate's answer from a run's report document, and the run's checks it was decided on."""
-    checks = [c for c in (result or {}).get("checks", []) if _same_check(c, gate)]
+    checks = [c for c in (result or {}).get("checks", []) if same_check(c, gate)]
     verdicts = [_check_passed(gate, c) for c in checks]
     if any(v is False for v in verdicts):
         return "fail", checks

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
+from audits.labels import answer_label
 from audits.models import AuditStatus
 from checklists.gates import describe_gate
 
@@ -71,28 +72,8 @@ def percent_number(value) -> int:
     return 0 if value is None else round(100 * value)
 
 
-_ANSWER_LABELS = {
-    "yes": "Yes",
-    "partial": "Partial",
-    "no": "No",
-    "na": "Not applicable",
-    "pass": "Passes",
-    "fail": "Fails",
-}
-
-
-@register.simple_tag
-def answer_label(question, value: str) -> str:
-    """The human label of a stored answer value for its question."""
-    if not value:
-        return "—"
-    if question.answer_kind == "choice":
-        for option in question.choices:
-            if option.get("value") == value:
-                return option.get("label", value)
-    if question.answer_kind == "scale" and value.isdigit():
-        return f"{value} / 4"
-    return _ANSWER_LABELS.get(value, value)
+# The label logic lives in a plain module, which the report builder uses too.
+register.simple_tag(answer_label)
 
 
 @register.filter

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,7 +19,7 @@ from audits.forms.datasets import DatasetUploadForm, MappingForm
 from audits.forms.gates import GateOverrideForm
 from audits.models import Audit, Dataset, FairnessRun, RunStatus
 from audits.permissions import Action, allowed_actions
-from audits.reports import run_page_sections
+from audits.reports.run.groupings import SCREENING, grouping_sections
 from audits.selectors import audit_get_for_user
 from audits.selectors.datasets import (
     dataset_get_for_user,
@@ -142,23 +142,19 @@ def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
         "run": run,
         "dataset": run.dataset,
         "can_edit": can_edit,
-        "sections": run_page_sections(
-            run, action_url=_action_create_url(audit) if can_act else None
+        "sections": grouping_sections(
+            run.result if run.status == RunStatus.SUCCEEDED else None,
+            run.config,
+            charts="all",
+            action_url=reverse("audits:action_create", args=[audit.pk]) if can_act else None,
         ),
+        "screening": SCREENING,
         "gate_answers": gate_answers(audit) if run.status == RunStatus.SUCCEEDED else [],
         "progress_label": run_progress_label(run),
         "duration": None if run.duration_ms is None else f"{run.duration_ms / 1000:.1f} s",
         "page_title": f"Fairness run #{run.pk}",
     }
     return render(request, "audits/run_detail.html", context)
-
-
-def _action_create_url(audit: Audit) -> str | None:
-    # Remediation actions are built separately; until their URL exists the page shows no link.
-    try:
-        return reverse("audits:action_create", args=[audit.pk])
-    except NoReverseMatch:
-        return None
 
 
 @login_required

@@ -5,15 +5,12 @@ tables: no format reads the database by itself. Every number comes from the stor
 pinned checklist version and the stored fairness-report/1 documents, so it can be reproduced.
 """
 
+from audits.reports.run.checks import CheckResult
+from audits.reports.run.groupings import GroupingSection, GroupRow
+from audits.reports.run.impact import ImpactRow, ImpactTable
+
 from .build import build_report, library_versions, person
-from .fairness import (
-    CheckResult,
-    GroupingSection,
-    GroupRow,
-    ImpactRow,
-    ImpactTable,
-    RunItem,
-)
+from .fairness import RunItem
 from .records import (
     ActionItem,
     AuditReport,

@@ -1,22 +1,26 @@
 """`build_report(audit)`: the audit as an `AuditReport`, in a constant number of queries."""
 
 import functools
-import gc
 import platform
-import threading
-from contextlib import contextmanager
 from importlib import metadata
 
 from django.utils import timezone
 
 from audits import selectors
-from audits.models import Answer, Audit, FairnessRun
+from audits.labels import answer_label
+from audits.models import Audit
+from audits.reports.gc_passes import fewer_gc_passes
 from audits.reports.radar import radar_svg
 from audits.scoring import answer_score
 from audits.selectors.actions import actions_for_audit
 from audits.selectors.audits import audit_findings
 from audits.selectors.evidence import evidence_for_audit
-from audits.templatetags.audit_tags import answer_label
+from audits.selectors.reports import (
+    answer_history_records,
+    report_audit_get,
+    report_runs,
+    report_snapshots,
+)
 from checklists.gates import describe_gate
 
 from .fairness import RunItem, run_item
@@ -55,14 +59,7 @@ def build_report(audit: Audit, *, charts: bool = True) -> AuditReport:
 
 
 def _build_report(audit: Audit, *, charts: bool) -> AuditReport:
-    audit = Audit.objects.select_related(
-        "team",
-        "checklist_version__checklist",
-        "created_by",
-        "submitted_by",
-        "approved_by",
-        "previous_audit",
-    ).get(pk=audit.pk)
+    audit = report_audit_get(audit)
     questions = selectors.audit_questions(audit)
     answers = selectors.audit_answers(audit)
     scores = selectors.audit_scores(audit, questions=questions, answers=answers)
@@ -122,7 +119,7 @@ def _build_report(audit: Audit, *, charts: bool) -> AuditReport:
         evidence=evidence,
         snapshots=[
             SnapshotItem(s.kind, s.get_kind_display(), s.sha256, s.size, s.created_at)
-            for s in audit.snapshots.all()
+            for s in report_snapshots(audit)
         ],
         input_hashes=_input_hashes(runs, evidence),
         library_versions=library_versions(),
@@ -158,11 +155,7 @@ def _evidence_items(audit: Audit, by_question: dict) -> list[EvidenceItem]:
 def _history_summaries(audit: Audit, answers: dict) -> dict[int, HistorySummary]:
     """{question_id: summary of the answer's changes}, from simple_history, in one query."""
     question_of = {a.pk: qid for qid, a in answers.items()}
-    records = (
-        Answer.history.filter(id__in=Answer.objects.filter(audit_id=audit.pk).values("pk"))
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
+    records = answer_history_records(audit)
     grouped: dict[int, list] = {}
     for record in records:
         if record.id in question_of:
@@ -184,11 +177,7 @@ def _history_summaries(audit: Audit, answers: dict) -> dict[int, HistorySummary]
 
 
 def _run_items(audit: Audit, *, charts: bool) -> list[RunItem]:
-    runs = (
-        FairnessRun.objects.filter(dataset__audit_id=audit.pk)
-        .select_related("dataset", "created_by")
-        .order_by("created_at", "pk")
-    )
+    runs = report_runs(audit)
     return [
         run_item(run, position=position, created_by=person(run.created_by), charts=charts)
         for position, run in enumerate(runs, start=1)
@@ -376,46 +365,7 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-# -- LL144 impact-ratio tables ------------------------------------------------------------------
-
-
 @functools.lru_cache(maxsize=64)
 def _radar(scores: tuple) -> str:
     # Same scores, same chart: a report downloaded again does not draw it again.
     return radar_svg(list(scores))
-
-
-class _GcThresholds:
-    """Raise the cyclic garbage collector's thresholds while a report is built or rendered, restore them after.
-
-    WeasyPrint (and matplotlib) allocate millions of short-lived objects (boxes, styles, text
-    runs) that reference counting frees; with Python's default thresholds the cyclic collector
-    still runs thousands of times per report and takes about a fifth of the render time
-    (bench/README.md). Nested or
-    concurrent renders share one raise: the last one out restores the previous thresholds.
-    """
-
-    RENDER_THRESHOLDS = (100_000, 50, 1_000)
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._active = 0
-        self._saved: tuple[int, ...] = ()
-
-    @contextmanager
-    def raised(self):
-        with self._lock:
-            if self._active == 0:
-                self._saved = gc.get_threshold()
-                gc.set_threshold(*self.RENDER_THRESHOLDS)
-            self._active += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._active -= 1
-                if self._active == 0:
-                    gc.set_threshold(*self._saved)
-
-
-fewer_gc_passes = _GcThresholds().raised

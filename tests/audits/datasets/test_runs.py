@@ -50,7 +50,7 @@ def test_run_page_shows_flags_first_then_table_and_charts(owner_client, make_run
     assert 'href="#method-note"' in body and 'id="method-note"' in body
     assert "Selection rate by sex" in body
     assert run.result["input"]["sha256"] in body
-    assert '<td class="num" title="0.4">0.40</td>' in body  # F's impact ratio, exact on hover
+    assert '<td class="num bad" title="0.4">0.40 ⚑</td>' in body  # F's impact ratio, exact on hover
     assert "fairlearn" in body  # library versions
 
 
@@ -63,15 +63,19 @@ def test_run_page_escapes_group_labels(owner_client, make_dataset, make_run):
     assert "&lt;script&gt;x&lt;/script&gt;" in body
 
 
-def test_remediation_link_only_when_the_action_url_exists(owner_client, make_run):
+def test_run_page_links_each_flag_to_a_new_remediation_action(owner_client, make_run):
     run = make_run()
     body = owner_client.get(run.get_absolute_url()).content.decode()
-    try:
-        url = reverse("audits:action_create", args=[run.dataset.audit_id])
-    except Exception:
-        assert "Create remediation action" not in body
-    else:
-        assert f"{url}?check=four_fifths+on+sex" in body
+    url = reverse("audits:action_create", args=[run.dataset.audit_id])
+    assert f'href="{url}?check=four_fifths+on+sex">Create remediation action</a>' in body
+
+
+def test_viewer_sees_the_flags_but_no_remediation_link(viewer_client, make_run):
+    run = make_run()
+    body = viewer_client.get(run.get_absolute_url()).content.decode()
+    assert "Impact ratio 0.40 for F is below the 0.8 four-fifths screening threshold" in body
+    assert "Create remediation action" not in body
+    assert reverse("audits:action_create", args=[run.dataset.audit_id]) not in body
 
 
 def test_failed_run_page_offers_fix_and_retry(owner_client, make_run):

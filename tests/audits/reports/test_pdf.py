@@ -1,9 +1,11 @@
 """The PDF: read back with pypdf, it holds the scores, principles and fairness figures."""
 
+import html
 import io
 import re
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
 from audits.reports.builder import build_report
@@ -39,6 +41,22 @@ def test_demo_pdf_text_holds_scores_principles_and_fairness_figures(demo_audit, 
     assert "Selection rate by sex" in text  # the chart's own text, kept as text in the PDF
     assert "a screening threshold, not a verdict of fairness" in text
     assert "unfair" not in text.lower()
+
+
+def test_run_page_and_pdf_show_the_same_flag_sentences(demo_audit, demo_pdf, viewer_client):
+    _, text, _ = demo_pdf
+    (run,) = build_report(demo_audit, charts=False).runs
+    page = viewer_client.get(
+        reverse("audits:run_detail", args=[demo_audit.pk, run.id])
+    ).content.decode()
+    page_text = re.sub(r"\s+", " ", html.unescape(page))
+
+    by_sex = run.groupings[0]
+    assert by_sex.flags[0].text.startswith("Impact ratio 0.32 for Female is below the 0.8")
+    assert "off by 0.48" in by_sex.flags[0].text
+    for flag in by_sex.flags:
+        assert f"{flag.text}." in page_text, flag.text
+        assert f"{flag.text}." in text, flag.text
 
 
 def test_demo_pdf_holds_the_ll144_table_with_exclusions_and_justification(demo_pdf):

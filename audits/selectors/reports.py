@@ -1,0 +1,44 @@
+"""The report builder's reads: the audit with what its cover names, answer history, runs, snapshots.
+
+No access check here: the builder is called with an audit its caller already fetched through an
+access-checked selector (a report view) or on the server's own behalf (sealing a snapshot).
+"""
+
+from django.db.models import QuerySet
+
+from audits.models import Answer, Audit, FairnessRun, ReportSnapshot
+
+
+def report_audit_get(audit: Audit) -> Audit:
+    """The audit again, with its team, checklist, people and previous audit in the same query."""
+    return Audit.objects.select_related(
+        "team",
+        "checklist_version__checklist",
+        "created_by",
+        "submitted_by",
+        "approved_by",
+        "previous_audit",
+    ).get(pk=audit.pk)
+
+
+def answer_history_records(audit: Audit) -> QuerySet:
+    """Every simple_history record of the audit's answers, oldest first, with who made it."""
+    return (
+        Answer.history.filter(id__in=Answer.objects.filter(audit_id=audit.pk).values("pk"))
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+
+
+def report_runs(audit: Audit) -> QuerySet[FairnessRun]:
+    """Every fairness run of the audit with its document, in the order they were made."""
+    return (
+        FairnessRun.objects.filter(dataset__audit_id=audit.pk)
+        .select_related("dataset", "created_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def report_snapshots(audit: Audit) -> QuerySet[ReportSnapshot]:
+    """The audit's sealed report snapshots (the appendix lists them)."""
+    return audit.snapshots.all()
