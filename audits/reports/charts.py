@@ -13,6 +13,8 @@ import re
 
 import matplotlib
 
+from fairness import DEFAULT_FOUR_FIFTHS_THRESHOLD
+
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -42,7 +44,11 @@ _WIDTH_IN = 6.4
 
 
 def grouping_rate_chart(
-    grouping: dict, metric: str, *, reference: float | None, four_fifths: float | None = 0.8
+    grouping: dict,
+    metric: str,
+    *,
+    reference: float | None,
+    four_fifths: float | None = DEFAULT_FOUR_FIFTHS_THRESHOLD,
 ) -> str:
     """One rate of every group of a grouping, as inline-ready SVG text ("" when nothing to draw).
 
@@ -184,7 +190,9 @@ def _finite(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def grouping_charts(grouping: dict, *, four_fifths: float | None = 0.8) -> list[dict]:
+def grouping_charts(
+    grouping: dict, *, four_fifths: float | None = DEFAULT_FOUR_FIFTHS_THRESHOLD
+) -> list[dict]:
     """The rate charts of one grouping that have data: [{"metric", "title", "svg"}], in a fixed order.
 
     The reference line is the reference group's own rate of each metric.

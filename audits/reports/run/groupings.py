@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from audits.reports.charts import grouping_charts, grouping_rate_chart
 from checklists.gates import NAMED_DISPARITIES
+from fairness import DEFAULT_EXCLUSION_SHARE, DEFAULT_FOUR_FIFTHS_THRESHOLD, DEFAULT_MIN_GROUP_SIZE
 
 from .checks import FOUR_FIFTHS_METRICS, CheckResult, check_results
 from .impact import ImpactTable, impact_table
@@ -124,11 +125,11 @@ def _section(
     charts: Charts,
     action_url: str | None,
 ) -> GroupingSection:
-    threshold = options.get("four_fifths_threshold") or 0.8
+    threshold = options.get("four_fifths_threshold") or DEFAULT_FOUR_FIFTHS_THRESHOLD
     name = str(grouping.get("name", ""))
     own = [c for c in checks if c.grouping == name]
     not_met = [c for c in own if c.passed is False] + [c for c in own if c.passed is None]
-    min_size = options.get("min_group_size") or 30
+    min_size = options.get("min_group_size") or DEFAULT_MIN_GROUP_SIZE
     return GroupingSection(
         name=name,
         columns=list(grouping.get("columns") or []),
@@ -144,7 +145,9 @@ def _section(
     )
 
 
-def flag_text(check: CheckResult, grouping: dict, *, four_fifths: float = 0.8) -> str:
+def flag_text(
+    check: CheckResult, grouping: dict, *, four_fifths: float = DEFAULT_FOUR_FIFTHS_THRESHOLD
+) -> str:
     """A check in words: which value, for whom, against what, and by how much it misses."""
     words = check.metric.replace("_", " ").capitalize()
     if check.value is None or check.passed is None:
@@ -197,8 +200,8 @@ def grouping_notes(grouping: dict, options: dict) -> list[str]:
             f"{_rows(unknown)} had no value for {columns}: they are counted as the group "
             "“Unknown” and left out of impact ratios and disparities."
         )
-    min_size = options.get("min_group_size") or 30
-    share = options.get("exclusion_share") or 0.02
+    min_size = options.get("min_group_size") or DEFAULT_MIN_GROUP_SIZE
+    share = options.get("exclusion_share") or DEFAULT_EXCLUSION_SHARE
     groups = grouping.get("groups", [])
     excluded = [
         f"{g.get('label')} ({g.get('share') or 0:.1%})"

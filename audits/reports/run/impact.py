@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from fairness import DEFAULT_EXCLUSION_SHARE
+
 from .numbers import RATE_DIGITS, RATIO_DIGITS, Cell, cell
 
 DEFAULT_EXCLUSION_JUSTIFICATION = (
@@ -60,7 +62,9 @@ def impact_table(grouping: dict, options: dict, threshold: float) -> ImpactTable
     rows = [_impact_row(g, reference, scoring_reference, threshold) for g in groups]
     excluded = [r.label for r in rows if r.excluded]
     recorded = str(options.get("exclusion_justification") or "").strip()
-    default = DEFAULT_EXCLUSION_JUSTIFICATION.format(share=options.get("exclusion_share") or 0.02)
+    default = DEFAULT_EXCLUSION_JUSTIFICATION.format(
+        share=options.get("exclusion_share") or DEFAULT_EXCLUSION_SHARE
+    )
     return ImpactTable(
         grouping=grouping.get("name", ""),
         reference_group=reference,
