@@ -13,6 +13,8 @@ from django.utils import timezone
 from audits.jobs.sweep import jobs_sweep, runs_fail_stale
 from audits.models import Audit, AuditStatus, FairnessRun, ReportSnapshot, RunStatus
 from audits.models.datasets import STALE_MESSAGE
+from audits.tasks import sweep_jobs
+from config.celery import app
 
 from .conftest import queued_run
 
@@ -137,9 +139,8 @@ def test_the_sweep_finishes_a_copy_whose_job_was_lost(audit, settings):
     assert audit.copying_answers is False
 
 
-def test_the_beat_schedule_runs_the_sweep():
-    from config.celery import app
-
-    schedule = app.conf.beat_schedule
-    assert [entry["task"] for entry in schedule.values()] == ["audits.sweep_jobs"]
-    assert "audits.sweep_jobs" in app.tasks
+def test_the_beat_schedule_runs_the_sweep_task(dead_run):
+    assert [entry["task"] for entry in app.conf.beat_schedule.values()] == [sweep_jobs.name]
+    assert sweep_jobs.apply().get() == {"runs_failed": 1, "audits_sealed": 0, "copies_finished": 0}
+    dead_run.refresh_from_db()
+    assert dead_run.status == RunStatus.FAILED
