@@ -11,6 +11,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from .exceptions import ChecklistLocked
+from .gates import describe_gate
+
+# Re-exported: callers import the answer kinds and options from checklists.models.
+from .kinds import NOT_APPLICABLE, SCALE_OPTIONS, YES_NO_OPTIONS, AnswerKind
+from .validation import (
+    bands_problems,
+    principle_weights_problems,
+    problems_to_field_errors,
+    question_content_problems,
+)
 
 
 class Principle(models.Model):
@@ -149,8 +159,6 @@ class ChecklistVersion(models.Model):
         return super().delete(*args, **kwargs)
 
     def clean(self):
-        from .validation import bands_problems, principle_weights_problems, problems_to_field_errors
-
         problems = [("bands" + p, m) for p, m in bands_problems(self.bands)]
         problems += [
             ("principle_weights" + p, m)
@@ -188,27 +196,6 @@ class ChecklistVersion(models.Model):
         changed = [f for f in fields if f != "status" and getattr(self, f) != stored[f]]
         if changed:
             raise ChecklistLocked(_locked_message(old_status, ", ".join(sorted(changed))))
-
-
-class AnswerKind(models.TextChoices):
-    YES_NO = "yes_no", "Yes / partial / no / not applicable"
-    SCALE = "scale", "Scale 0-4"
-    CHOICE = "choice", "Single choice (scored per option)"
-    TEXT = "text", "Free text (not scored)"
-    GATE = "gate", "Metric gate (answered from a fairness run)"
-
-
-# The options an answer picks from, as (value, label, score); a score of None is not counted.
-# audits' answer form and scoring use the same values.
-NOT_APPLICABLE = ("na", "Not applicable", None)
-YES_NO_OPTIONS = (("yes", "Yes", 1.0), ("partial", "Partial", 0.5), ("no", "No", 0.0))
-SCALE_OPTIONS = (
-    ("0", "0 · absent", 0.0),
-    ("1", "1 · initial", 0.25),
-    ("2", "2 · partial", 0.5),
-    ("3", "3 · largely", 0.75),
-    ("4", "4 · fully", 1.0),
-)
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -308,8 +295,6 @@ class Question(models.Model):
         return super().delete(*args, **kwargs)
 
     def clean(self):
-        from .validation import problems_to_field_errors, question_content_problems
-
         problems = question_content_problems(
             answer_kind=self.answer_kind,
             choices=self.choices,
@@ -326,8 +311,6 @@ class Question(models.Model):
 
     @property
     def gate_description(self) -> str:
-        from .gates import describe_gate
-
         return describe_gate(self.gate)
 
     @property

@@ -10,6 +10,7 @@ import re
 from collections.abc import Collection
 from typing import Any
 
+from .exceptions import ImportProblems
 from .gates import describe_json
 from .models import ChecklistVersion, Principle, Question, default_bands
 from .validation import (
@@ -86,8 +87,6 @@ def document_dumps(document: dict) -> str:
 
 def document_loads(text: str | bytes) -> Any:
     """Parse JSON text; a syntax error becomes an ImportProblems with its line and column."""
-    from .exceptions import ImportProblems
-
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")

@@ -10,7 +10,7 @@ from collections.abc import Collection
 from typing import Any
 
 from .gates import describe_json, gate_problems, is_number
-from .models import NOT_APPLICABLE, AnswerKind
+from .kinds import NOT_APPLICABLE, AnswerKind
 
 Problem = tuple[str, str]
 

@@ -39,6 +39,9 @@ class Audit(models.Model):
     previous_audit = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reaudits"
     )
+    # A re-audit's answers are copied from `previous_audit` in a job after the audit is created;
+    # until the job is done the audit shows so and its answers cannot be edited.
+    copying_answers = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

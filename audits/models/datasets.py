@@ -1,8 +1,11 @@
 """Uploaded prediction files and the fairness runs computed on them."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from .audit import Audit
 
@@ -43,6 +46,26 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+
+
+ACTIVE_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+#: Share of the progress bar given to reading the file; the rest is computing the metrics.
+READING_SHARE = 0.95
+STALE_CODE = "worker_stopped"
+STALE_MESSAGE = "The worker stopped before finishing (it may have been restarted). Run it again."
+
+
+def stale_cutoff() -> datetime:
+    """Runs whose worker has not been heard from since this moment are dead."""
+    return timezone.now() - timedelta(seconds=settings.FAIRNESS_JOB_STALE_SECONDS)
+
+
+def stale_runs_q(cutoff: datetime) -> models.Q:
+    """Queued or running runs silent since `cutoff` (a queued run never picked up has no beat)."""
+    silent = models.Q(heartbeat_at__lt=cutoff) | models.Q(
+        heartbeat_at__isnull=True, created_at__lt=cutoff
+    )
+    return models.Q(status__in=ACTIVE_STATUSES) & silent
 
 
 class FairnessRun(models.Model):
@@ -87,3 +110,11 @@ class FairnessRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+    def is_stale(self, cutoff: datetime | None = None) -> bool:
+        """Queued or running, but its worker has gone silent (the same rule as `stale_runs_q`)."""
+        if self.status not in ACTIVE_STATUSES:
+            return False
+        cutoff = cutoff or stale_cutoff()
+        last_sign = self.heartbeat_at or self.created_at
+        return last_sign is not None and last_sign < cutoff

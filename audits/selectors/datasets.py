@@ -1,9 +1,12 @@
 """Access-checked reads of datasets and fairness runs: always through the audit they belong to."""
 
+from datetime import datetime
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from audits.models import Answer, Audit, Dataset, FairnessRun, RunStatus
+from audits.models.datasets import STALE_CODE, STALE_MESSAGE, stale_cutoff
 from audits.permissions import Action
 from checklists.models import AnswerKind, Question
 
@@ -30,7 +33,24 @@ def run_get_for_user(user, *, audit_pk: int, run_pk: int, action: Action) -> Fai
         dataset__audit=audit,
     )
     run.dataset.audit = audit
+    return run_as_seen(run)
+
+
+def run_as_seen(run: FairnessRun, *, cutoff: datetime | None = None) -> FairnessRun:
+    """The run as pages show it: one whose worker has gone silent is failed, "the worker stopped".
+
+    Derived in memory only (a GET never writes); the sweep, or a retry, writes it on the row.
+    """
+    if run.is_stale(cutoff):
+        run.status = RunStatus.FAILED
+        run.error_code, run.error_message = STALE_CODE, STALE_MESSAGE
     return run
+
+
+def runs_for_audit_as_seen(audit: Audit) -> list[FairnessRun]:
+    """Every run of the audit for its page, a run whose worker died shown as failed."""
+    cutoff = stale_cutoff()
+    return [run_as_seen(run, cutoff=cutoff) for run in runs_for_audit(audit)]
 
 
 def runs_for_audit(audit: Audit) -> QuerySet[FairnessRun]:

@@ -4,13 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audits.models import Answer, Audit, AuditStatus, Decision, Review, RiskTier, Team
+from audits.jobs.enqueue import reaudit_copy_enqueue, snapshots_seal_enqueue
+from audits.models import Audit, AuditStatus, Decision, Review, RiskTier, Team
 from audits.permissions import Action, require
 from audits.selectors.audits import audit_missing_items
-from audits.services.answers import validate_value
 from audits.services.common import ensure_can_edit
-from audits.services.snapshots import snapshots_seal
-from checklists.models import AnswerKind, ChecklistVersion, VersionStatus
+from checklists.models import ChecklistVersion, VersionStatus
 
 
 @transaction.atomic
@@ -98,6 +97,8 @@ def audit_review(
     """Record a reviewer's decision. Approval locks the audit; changes requested sends it back.
 
     The reviewer may not be the person who submitted it, and must explain a request for changes.
+    An approval commits at once; the PDF and JSON are sealed by a job started after the commit
+    (rendering takes seconds, too long to hold the audit's row lock).
     """
     require(user, audit.team_id, Action.REVIEW)
     # Lock the row so two reviewers cannot decide at once, then work on fresh state.
@@ -127,8 +128,8 @@ def audit_review(
         audit.status = AuditStatus.CHANGES_REQUESTED
     audit.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])
     if decision == Decision.APPROVED:
-        # Sealed in the same transaction: an approved audit always has its PDF and JSON snapshot.
-        snapshots_seal(audit=audit)
+        # Until the job is done, pages say "Sealing…" and downloads answer 503, never unsealed.
+        snapshots_seal_enqueue(audit_pk=audit.pk)
     return review
 
 
@@ -147,9 +148,9 @@ def audit_archive(*, audit: Audit, user) -> Audit:
 def audit_reaudit(*, audit: Audit, user) -> Audit:
     """Start a new audit of the same system on the latest published version of the checklist.
 
-    Answers and notes are copied where a question with the same code and kind exists and the value
-    is still valid; gate answers are not copied (they need a fairness run on current data). The
-    approved audit is left unchanged.
+    The new audit is created at once; its answers are copied by a job after commit
+    (`reaudit_copy_answers`, which says what is copied). Until then `copying_answers` is set and
+    the audit cannot be edited. The approved audit is left unchanged.
     """
     require(user, audit.team_id, Action.REAUDIT)
     if audit.status != AuditStatus.APPROVED:
@@ -174,31 +175,8 @@ def audit_reaudit(*, audit: Audit, user) -> Audit:
         checklist_version=version,
     )
     new_audit.previous_audit = audit
-    new_audit.save(update_fields=["previous_audit"])
-    _copy_answers(source=audit, target=new_audit, user=user)
+    new_audit.copying_answers = True
+    new_audit.full_clean()
+    new_audit.save(update_fields=["previous_audit", "copying_answers"])
+    reaudit_copy_enqueue(audit_pk=new_audit.pk)
     return new_audit
-
-
-def _copy_answers(*, source: Audit, target: Audit, user) -> None:
-    new_questions = {q.code: q for q in target.checklist_version.questions.all()}
-    for old in source.answers.select_related("question"):
-        question = new_questions.get(old.question.code)
-        if question is None or question.answer_kind != old.question.answer_kind:
-            continue
-        if question.answer_kind == AnswerKind.GATE:
-            continue
-        try:
-            validate_value(question, old.value)
-        except ValidationError:
-            continue
-        answer = Answer(
-            audit=target,
-            question=question,
-            value=old.value,
-            note_md=old.note_md,
-            revision=1,
-            answered_by=user,
-            answered_at=timezone.now(),
-        )
-        answer._history_user = user
-        answer.save()

@@ -21,6 +21,16 @@ def ensure_can_edit(*, audit: Audit, user, action: Action = Action.ANSWER) -> No
             f"This audit is {audit.get_status_display().lower()}: its answers, evidence and "
             "datasets cannot change now."
         )
+    if audit.copying_answers:
+        raise AuditLocked(
+            f"Answers are still being copied from audit #{audit.previous_audit_id}: "
+            "try again in a moment."
+        )
+
+
+def is_editable(audit: Audit) -> bool:
+    """Whether the audit is open for editing now (its status, and no copy of answers under way)."""
+    return audit.status in EDITABLE_STATUSES and not audit.copying_answers
 
 
 def ensure_not_locked(*, audit: Audit) -> None:

@@ -1,7 +1,7 @@
 """Sealed snapshots: the PDF report and the JSON export of an approved audit, stored with their SHA-256.
 
-A snapshot is written once, when the audit is approved, and never rewritten: downloads of the
-approved audit serve it, so what the reviewer approved is what leaves the app, whatever changes
+A snapshot is written once, by a job started when the approval commits, and never rewritten:
+downloads of the approved audit serve it (and answer "being sealed" until it exists), so what the reviewer approved is what leaves the app, whatever changes
 later (a checklist edit, a data fix). `snapshot_verify` recomputes the hashes of the stored files.
 """
 
@@ -11,7 +11,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from audits.models import Audit, AuditStatus, ReportSnapshot, SnapshotKind
 from audits.reports.builder import SnapshotItem, build_report
@@ -25,15 +25,15 @@ def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-@transaction.atomic
 def snapshots_seal(*, audit: Audit) -> list[ReportSnapshot]:
     """Render and store the JSON export and the PDF of an approved audit, with their SHA-256.
 
     Idempotent: a kind that is already sealed is left as it is (never rewritten). The JSON is
     sealed first, so the PDF's appendix can show the JSON's hash. Returns the audit's snapshots.
+    Lock-free: rendering takes seconds, so no row is locked meanwhile; when two seals race, the
+    one-snapshot-per-kind constraint keeps the first stored and the other's file is discarded.
     """
-    # Lock the audit row: two approvals racing must not seal twice.
-    locked = Audit.objects.select_for_update().get(pk=audit.pk)
+    locked = Audit.objects.get(pk=audit.pk)
     if locked.status != AuditStatus.APPROVED:
         raise ValidationError("Only an approved audit is sealed.")
     existing = {s.kind: s for s in ReportSnapshot.objects.filter(audit=locked)}
@@ -65,12 +65,27 @@ def _store(audit: Audit, kind: str, content: bytes) -> ReportSnapshot:
         report_filename(audit.pk, audit.title, kind), ContentFile(content), save=False
     )
     try:
-        snapshot.full_clean()
-        snapshot.save()
+        # The unique check is the constraint's job (below), so a lost race is told apart.
+        snapshot.full_clean(validate_constraints=False)
+        with transaction.atomic():
+            snapshot.save()
+    except IntegrityError:
+        snapshot.file.delete(save=False)
+        theirs = ReportSnapshot.objects.filter(audit=audit, kind=kind).first()
+        if theirs is None:
+            raise
+        return theirs
     except BaseException:
         snapshot.file.delete(save=False)
         raise
     return snapshot
+
+
+def snapshots_pending(audit: Audit) -> bool:
+    """Whether an approved audit still waits for its sealing job (some kind has no snapshot)."""
+    if audit.status != AuditStatus.APPROVED:
+        return False
+    return ReportSnapshot.objects.filter(audit=audit).count() < len(SnapshotKind.values)
 
 
 def snapshot_verify(*, audit: Audit) -> list[tuple[str, str, str | None, bool]]:

@@ -146,7 +146,7 @@ def audit_reaudit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(audit)
     messages.success(
         request,
-        f"Re-audit started on version {new_audit.checklist_version.number}; answers were "
+        f"Re-audit started on version {new_audit.checklist_version.number}; answers are being "
         "copied where the questions still match. The approved audit is unchanged.",
     )
     return redirect(new_audit)

@@ -4,15 +4,13 @@ from audits import selectors
 from audits.permissions import Action, allowed_actions
 from audits.reports.radar import radar_svg
 from audits.selectors.actions import actions_for_audit
-from audits.selectors.datasets import runs_for_audit
+from audits.selectors.datasets import runs_for_audit_as_seen
 from audits.selectors.evidence import evidence_for_audit
-from audits.services.common import EDITABLE_STATUSES
-from audits.services.datasets import runs_fail_stale
+from audits.services.common import is_editable
 
 
 def audit_page_context(user, audit) -> dict:
     """Scores, progress, findings, actions, runs and reviews of one audit, plus the user's rights."""
-    runs_fail_stale(audit=audit)  # a run whose worker died shows as failed, with a retry button
     questions = selectors.audit_questions(audit)
     answers = selectors.audit_answers(audit)
     scores = selectors.audit_scores(audit, questions=questions, answers=answers)
@@ -21,8 +19,8 @@ def audit_page_context(user, audit) -> dict:
     return {
         "audit": audit,
         "allowed": allowed,
-        "can_edit": Action.ANSWER in allowed and audit.status in EDITABLE_STATUSES,
-        "can_submit": Action.SUBMIT in allowed and audit.status in EDITABLE_STATUSES,
+        "can_edit": Action.ANSWER in allowed and is_editable(audit),
+        "can_submit": Action.SUBMIT in allowed and is_editable(audit),
         "can_review": Action.REVIEW in allowed
         and audit.status == "in_review"
         and audit.submitted_by_id != user.pk,
@@ -34,7 +32,7 @@ def audit_page_context(user, audit) -> dict:
         "snapshots": list(audit.snapshots.all()),
         "missing": selectors.audit_missing_items(audit, questions=questions, answers=answers),
         "actions": actions_for_audit(audit, open_only=False),
-        "runs": runs_for_audit(audit),
+        "runs": runs_for_audit_as_seen(audit),  # a run whose worker died shows as failed
         "reviews": selectors.reviews_for_audit(audit),
         "audit_evidence": evidence_for_audit(audit).get(None, []),
     }

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audits.forms.datasets import DatasetUploadForm, MappingForm
 from audits.forms.gates import GateOverrideForm
 from audits.models import Audit, Dataset, FairnessRun, RunStatus
+from audits.models.datasets import READING_SHARE
 from audits.permissions import Action, allowed_actions
 from audits.reports.run.groupings import SCREENING, grouping_sections
 from audits.selectors import audit_get_for_user
@@ -29,7 +30,7 @@ from audits.selectors.datasets import (
 )
 from audits.services import datasets as dataset_services
 from audits.services import gates as gate_services
-from audits.services.common import EDITABLE_STATUSES, ensure_can_edit
+from audits.services.common import ensure_can_edit, is_editable
 from audits.uploads import LimitedUploadHandler
 
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -132,10 +133,9 @@ def _message_run_started(request: HttpRequest, run: FairnessRun) -> None:
 @require_GET
 def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     run = run_get_for_user(request.user, audit_pk=pk, run_pk=run_pk, action=Action.VIEW)
-    dataset_services.run_fail_if_stale(run=run)
     audit = run.dataset.audit
     allowed = allowed_actions(request.user, audit.team_id)
-    can_edit = Action.ANSWER in allowed and audit.status in EDITABLE_STATUSES
+    can_edit = Action.ANSWER in allowed and is_editable(audit)
     can_act = Action.MANAGE_ACTIONS in allowed and not audit.is_locked
     context = {
         "audit": audit,
@@ -161,7 +161,6 @@ def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
 @require_GET
 def run_progress(request: HttpRequest, pk: int, run_pk: int) -> JsonResponse:
     run = run_get_for_user(request.user, audit_pk=pk, run_pk=run_pk, action=Action.VIEW)
-    dataset_services.run_fail_if_stale(run=run)
     payload = {
         "status": run.status,
         "progress": round(run.progress, 4),
@@ -177,7 +176,7 @@ def run_progress_label(run: FairnessRun) -> str:
     """What the progress bar says, in words."""
     if run.status == RunStatus.QUEUED:
         return "Waiting for a worker to start the run…"
-    if run.status == RunStatus.RUNNING and run.progress >= dataset_services.READING_SHARE:
+    if run.status == RunStatus.RUNNING and run.progress >= READING_SHARE:
         return "Computing the metrics and their intervals…"
     if run.status == RunStatus.RUNNING:
         return f"Reading the file… {run.progress:.0%}"

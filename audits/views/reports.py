@@ -1,7 +1,8 @@
 """The audit report: as a page, a PDF, a JSON export and two CSV tables.
 
 Every view checks access like every audit page (outsiders get 404). An approved audit with sealed
-snapshots serves the sealed PDF and JSON bytes, so what was approved is what is downloaded.
+snapshots serves the sealed PDF and JSON bytes, so what was approved is what is downloaded; while
+its sealing job runs, those two answer 503 with Retry-After, never an unsealed copy.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -15,13 +16,15 @@ from audits.permissions import Action
 from audits.reports.builder import build_report
 from audits.reports.exports import answers_csv, export_json, metrics_csv
 from audits.reports.pdf import PAGE_TEMPLATE, render_report_pdf, report_context, report_filename
-from audits.services.snapshots import snapshot_content
+from audits.services.snapshots import snapshot_content, snapshots_pending
 
 CONTENT_TYPES = {
     SnapshotKind.PDF: "application/pdf",
     SnapshotKind.JSON: "application/json",
 }
 CSV_TYPE = "text/csv; charset=utf-8"
+SEALING_RETRY_SECONDS = 5
+SEALING_MESSAGE = "This approved audit's report is being sealed. Try again in a moment."
 
 
 @login_required
@@ -39,6 +42,8 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     sealed = _sealed(audit, SnapshotKind.PDF)
     if sealed is not None:
         return sealed
+    if snapshots_pending(audit):
+        return _being_sealed()
     report = build_report(audit)
     return _download(render_report_pdf(report), CONTENT_TYPES[SnapshotKind.PDF], audit, "pdf")
 
@@ -49,6 +54,8 @@ def report_json(request: HttpRequest, pk: int) -> HttpResponse:
     sealed = _sealed(audit, SnapshotKind.JSON)
     if sealed is not None:
         return sealed
+    if snapshots_pending(audit):
+        return _being_sealed()
     report = build_report(audit, charts=False)
     return _download(export_json(report), CONTENT_TYPES[SnapshotKind.JSON], audit, "json")
 
@@ -75,6 +82,15 @@ def _sealed(audit, kind: str) -> HttpResponse | None:
     content, sha256 = sealed
     response = _download(content, CONTENT_TYPES[kind], audit, kind)
     response["X-Snapshot-SHA256"] = sha256
+    return response
+
+
+def _being_sealed() -> HttpResponse:
+    # Never an unsealed copy of an approved audit; and a GET does not seal it (the job does, in
+    # seconds), so the client is told when to come back.
+    response = HttpResponse(SEALING_MESSAGE, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(SEALING_RETRY_SECONDS)
+    response["Cache-Control"] = "no-store"
     return response
 
 

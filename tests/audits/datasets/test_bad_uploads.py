@@ -182,12 +182,12 @@ def test_too_many_groups_fails_the_run_with_the_engines_message(settings, make_d
 
 
 def test_engine_error_message_is_stored_verbatim(make_run, monkeypatch):
-    from audits.services import datasets as services
+    from audits.jobs import worker
 
     def refuse(*args, **kwargs):
         raise DatasetError("ragged_rows", "Line 7 has 3 fields but the header has 4: x", line=7)
 
-    monkeypatch.setattr(services, "assess", refuse)
+    monkeypatch.setattr(worker, "assess", refuse)
     run = make_run()
     assert (run.status, run.error_code) == (RunStatus.FAILED, "ragged_rows")
     assert run.error_message == "Line 7 has 3 fields but the header has 4: x"

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from audits.jobs.worker import run_execute
 from audits.models import Answer, Evidence, RunStatus
 from audits.services.common import AuditLocked
 from audits.services.gates import gate_checks, gate_outcome, gate_override, gates_answer_from_run
@@ -71,15 +72,13 @@ def test_answering_twice_from_the_same_run_adds_no_duplicate_evidence(make_run, 
 
 
 def test_only_the_latest_successful_run_answers_the_gates(make_run, make_dataset, audit):
-    from audits.services.datasets import run_execute
-
     older = make_run()
     newer = make_run(on=make_dataset(fair_csv()))
     before = {c: (a.value, a.run_id, a.revision) for c, a in _answers(audit).items()}
     assert before["FAIR-G1"] == ("pass", newer.pk, 2)
     # The older run is computed again and finishes last (say, a slow worker): it answers nothing.
     type(older).objects.filter(pk=older.pk).update(status=RunStatus.QUEUED)
-    run_execute(older.pk)
+    run_execute(run_pk=older.pk)
     older.refresh_from_db()
     assert older.status == RunStatus.SUCCEEDED
     assert {c: (a.value, a.run_id, a.revision) for c, a in _answers(audit).items()} == before

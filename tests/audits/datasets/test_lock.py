@@ -5,9 +5,10 @@ nothing is written; its runs stay readable.
 import pytest
 from django.urls import reverse
 
+from audits.jobs.worker import run_execute
 from audits.models import Answer, AuditStatus, Dataset, Evidence, FairnessRun, RunStatus
 from audits.services.common import AuditLocked
-from audits.services.datasets import run_create, run_execute
+from audits.services.datasets import run_create
 
 from .conftest import MAPPING, biased_csv, mapping_post, post_upload, stored_files
 
@@ -94,7 +95,7 @@ def test_a_run_that_finishes_after_approval_answers_no_gate(make_run, audit, app
     answers = list(Answer.objects.values_list("pk", "value", "revision", "run_id"))
     FairnessRun.objects.filter(pk=run.pk).update(status=RunStatus.QUEUED)
     approve(audit)
-    run_execute(run.pk)
+    run_execute(run_pk=run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED
     assert list(Answer.objects.values_list("pk", "value", "revision", "run_id")) == answers

@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from pypdf import PdfReader
 
-from audits.models import Answer, ReportSnapshot
+from audits.models import Answer, ReportSnapshot, SnapshotKind
+from audits.services import snapshots as snapshot_services
 from audits.services.snapshots import snapshot_verify, snapshots_seal
 from checklists.models import Principle
 
@@ -193,3 +194,52 @@ def test_report_page_of_an_approved_audit_lists_both_hashes(viewer_client, seale
     html = viewer_client.get(reverse("audits:report", kwargs={"pk": audit.pk})).content.decode()
 
     assert snapshots["pdf"].sha256 in html and snapshots["json"].sha256 in html
+
+
+# -- while the sealing job runs -------------------------------------------------------------------
+
+
+@pytest.fixture
+def approved_unsealed(demo_audit, reviewer):
+    """Approved, its sealing job not run yet (it starts after the approval commits)."""
+    approve(demo_audit, reviewer=reviewer)
+    return demo_audit
+
+
+@pytest.mark.parametrize("name", ["report_pdf", "export_json"])
+def test_downloads_of_an_approved_audit_never_serve_an_unsealed_file(
+    viewer_client, approved_unsealed, name
+):
+    response = viewer_client.get(reverse(f"audits:{name}", kwargs={"pk": approved_unsealed.pk}))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert b"being sealed" in response.content
+    assert not ReportSnapshot.objects.filter(
+        audit=approved_unsealed
+    ).exists()  # a GET seals nothing
+
+
+@pytest.mark.parametrize("name", ["detail", "report"])
+def test_pages_say_the_report_is_being_sealed_until_it_is(viewer_client, approved_unsealed, name):
+    url = reverse(f"audits:{name}", kwargs={"pk": approved_unsealed.pk})
+
+    assert "Sealing the report…" in viewer_client.get(url).content.decode()
+    snapshots_seal(audit=approved_unsealed)
+    body = viewer_client.get(url).content.decode()
+    assert "Sealing the report…" not in body
+    assert "(sealed)" in body
+
+
+def test_a_seal_that_loses_a_race_keeps_the_first_file_and_discards_its_own(
+    approved_unsealed, private_media
+):
+    first = {s.kind: s for s in snapshots_seal(audit=approved_unsealed)}
+    files = sorted(p for p in private_media.rglob("*") if p.is_file())
+
+    # A second job that read "not sealed" before the first stored: the constraint refuses its row.
+    kept = snapshot_services._store(approved_unsealed, SnapshotKind.JSON, b'{"rendered": "later"}')
+
+    assert (kept.pk, kept.sha256) == (first["json"].pk, first["json"].sha256)
+    assert sorted(p for p in private_media.rglob("*") if p.is_file()) == files
+    assert all(ok for *_, ok in snapshot_verify(audit=approved_unsealed))

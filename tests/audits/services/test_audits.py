@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from audits.models import Audit, AuditStatus, Decision, Evidence, Review
+from audits.models import Audit, AuditStatus, Decision, Evidence, ReportSnapshot, Review
 from audits.services.answers import answer_save
 from audits.services.audits import (
     IncompleteAudit,
@@ -14,6 +14,7 @@ from audits.services.audits import (
     audit_update,
 )
 from audits.services.common import AuditLocked
+from audits.services.reaudits import reaudit_copy_answers
 from checklists.models import AnswerKind, VersionStatus
 from tests.factories import (
     AuditFactory,
@@ -152,7 +153,9 @@ def test_archive_is_for_owners_and_locks(audit, owner, auditor):
     assert audit.is_locked
 
 
-def test_reaudit_copies_matching_answers_into_latest_version(audit, auditor, reviewer, owner):
+def test_reaudit_copies_matching_answers_into_latest_version(
+    audit, auditor, reviewer, owner, django_capture_on_commit_callbacks
+):
     _in_review(audit, auditor)
     audit_review(audit=audit, user=reviewer, decision=Decision.APPROVED)
     old_answers = {a.question.code: a.value for a in audit.answers.select_related("question")}
@@ -165,8 +168,11 @@ def test_reaudit_copies_matching_answers_into_latest_version(audit, auditor, rev
     v2.status = VersionStatus.PUBLISHED
     v2.save()
 
-    new_audit = audit_reaudit(audit=audit, user=owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        new_audit = audit_reaudit(audit=audit, user=owner)
 
+    new_audit.refresh_from_db()
+    assert new_audit.copying_answers is False
     assert new_audit.checklist_version == v2
     assert new_audit.previous_audit == audit
     copied = {a.question.code: a.value for a in new_audit.answers.select_related("question")}
@@ -182,3 +188,90 @@ def test_reaudit_copies_matching_answers_into_latest_version(audit, auditor, rev
 def test_reaudit_only_from_an_approved_audit(audit, owner):
     with pytest.raises(ValidationError):
         audit_reaudit(audit=audit, user=owner)
+
+
+def _approved(audit, auditor, reviewer):
+    _in_review(audit, auditor)
+    audit_review(audit=audit, user=reviewer, decision=Decision.APPROVED)
+    return audit
+
+
+def test_reaudit_is_created_at_once_and_copies_its_answers_after_commit(
+    audit, auditor, reviewer, owner, django_capture_on_commit_callbacks
+):
+    _approved(audit, auditor, reviewer)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        new_audit = audit_reaudit(audit=audit, user=owner)
+    assert new_audit.copying_answers is True
+    assert new_audit.answers.count() == 0
+    assert len(callbacks) == 1
+
+    for callback in callbacks:
+        callback()
+    new_audit.refresh_from_db()
+    assert new_audit.copying_answers is False
+    assert new_audit.answers.count() == audit.answers.count()
+
+
+def test_answers_cannot_be_edited_while_the_copy_is_under_way(
+    audit, auditor, reviewer, owner, django_capture_on_commit_callbacks
+):
+    _approved(audit, auditor, reviewer)
+    with django_capture_on_commit_callbacks(execute=False):
+        new_audit = audit_reaudit(audit=audit, user=owner)
+    question = new_audit.checklist_version.questions.exclude(answer_kind=AnswerKind.GATE).first()
+    with pytest.raises(AuditLocked, match=f"still being copied from audit #{audit.pk}"):
+        answer_save(audit=new_audit, user=owner, question=question, value="no", seen_revision=0)
+
+
+def test_copying_answers_twice_copies_nothing_more(
+    audit, auditor, reviewer, owner, django_capture_on_commit_callbacks
+):
+    _approved(audit, auditor, reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        new_audit = audit_reaudit(audit=audit, user=owner)
+    count = new_audit.answers.count()
+    Audit.objects.filter(pk=new_audit.pk).update(copying_answers=True)  # e.g. the job ran twice
+    assert reaudit_copy_answers(audit_pk=new_audit.pk) == 0
+    assert new_audit.answers.count() == count
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    return tmp_path
+
+
+def test_approval_commits_at_once_and_the_seal_comes_after_commit(
+    audit, auditor, reviewer, django_capture_on_commit_callbacks, private_media
+):
+    _in_review(audit, auditor)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        audit_review(audit=audit, user=reviewer, decision=Decision.APPROVED)
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.APPROVED
+    assert not ReportSnapshot.objects.filter(audit=audit).exists()  # nothing rendered in the lock
+    assert len(callbacks) == 1
+
+    for callback in callbacks:
+        callback()  # in sync mode the job runs here, after the commit
+    assert sorted(ReportSnapshot.objects.filter(audit=audit).values_list("kind", flat=True)) == [
+        "json",
+        "pdf",
+    ]
+
+
+def test_changes_requested_seals_nothing(
+    audit, auditor, reviewer, django_capture_on_commit_callbacks
+):
+    _in_review(audit, auditor)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        audit_review(audit=audit, user=reviewer, decision=Decision.CHANGES_REQUESTED, comment="x")
+    assert callbacks == []
+    assert not ReportSnapshot.objects.exists()

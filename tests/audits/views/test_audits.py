@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from audits.models import Audit
 from tests.factories import AuditFactory
 
 
@@ -60,3 +61,15 @@ def test_login_and_logout(client, auditor):
     assert client.get(reverse("home")).status_code == 200
     client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_reaudit_page_says_answers_are_being_copied_until_done(owner_client, audit):
+    new_audit = AuditFactory(team=audit.team, previous_audit=audit, copying_answers=True)
+    body = owner_client.get(new_audit.get_absolute_url()).content.decode()
+    assert f"Copying answers from audit #{audit.pk}…" in body
+    assert "Edit details" not in body  # not editable until the copy is done
+
+    Audit.objects.filter(pk=new_audit.pk).update(copying_answers=False)
+    body = owner_client.get(new_audit.get_absolute_url()).content.decode()
+    assert "Copying answers" not in body
+    assert "Edit details" in body
