@@ -4,9 +4,11 @@ No access check here: the builder is called with an audit its caller already fet
 access-checked selector (a report view) or on the server's own behalf (sealing a snapshot).
 """
 
+from collections.abc import Sequence
+
 from django.db.models import QuerySet
 
-from audits.models import Answer, Audit, FairnessRun, ReportSnapshot
+from audits.models import Answer, Audit, AuditStatus, FairnessRun, ReportSnapshot, SnapshotKind
 
 
 def report_audit_get(audit: Audit) -> Audit:
@@ -42,3 +44,12 @@ def report_runs(audit: Audit) -> QuerySet[FairnessRun]:
 def report_snapshots(audit: Audit) -> QuerySet[ReportSnapshot]:
     """The audit's sealed report snapshots (the appendix lists them)."""
     return audit.snapshots.all()
+
+
+def audit_is_sealing(audit: Audit, snapshots: Sequence[object]) -> bool:
+    """Whether an approved audit still waits for its sealing job: some kind has no snapshot yet.
+
+    ``snapshots`` are the audit's snapshots already read (rows or the report's items), so a page
+    that shows them asks no second query.
+    """
+    return audit.status == AuditStatus.APPROVED and len(snapshots) < len(SnapshotKind.values)

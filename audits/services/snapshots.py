@@ -17,6 +17,7 @@ from audits.models import Audit, AuditStatus, ReportSnapshot, SnapshotKind
 from audits.reports.builder import SnapshotItem, build_report
 from audits.reports.exports import export_json
 from audits.reports.pdf import render_report_pdf, report_filename
+from audits.selectors.reports import audit_is_sealing
 
 logger = logging.getLogger(__name__)
 
@@ -83,9 +84,7 @@ def _store(audit: Audit, kind: str, content: bytes) -> ReportSnapshot:
 
 def snapshots_pending(audit: Audit) -> bool:
     """Whether an approved audit still waits for its sealing job (some kind has no snapshot)."""
-    if audit.status != AuditStatus.APPROVED:
-        return False
-    return ReportSnapshot.objects.filter(audit=audit).count() < len(SnapshotKind.values)
+    return audit_is_sealing(audit, list(ReportSnapshot.objects.filter(audit=audit)))
 
 
 def snapshot_verify(*, audit: Audit) -> list[tuple[str, str, str | None, bool]]:

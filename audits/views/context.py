@@ -6,6 +6,7 @@ from audits.reports.radar import radar_svg
 from audits.selectors.actions import actions_for_audit
 from audits.selectors.datasets import runs_for_audit_as_seen
 from audits.selectors.evidence import evidence_for_audit
+from audits.selectors.reports import audit_is_sealing
 from audits.services.common import is_editable
 
 
@@ -13,6 +14,7 @@ def audit_page_context(user, audit) -> dict:
     """Scores, progress, findings, actions, runs and reviews of one audit, plus the user's rights."""
     questions = selectors.audit_questions(audit)
     answers = selectors.audit_answers(audit)
+    snapshots = list(audit.snapshots.all())
     scores = selectors.audit_scores(audit, questions=questions, answers=answers)
     allowed = allowed_actions(user, audit.team_id)
     principles = _principles(questions)
@@ -29,7 +31,8 @@ def audit_page_context(user, audit) -> dict:
         "principles": principles,
         "principle_rows": [(p, scores.for_principle(p.code)) for p in principles],
         "findings": selectors.audit_findings(questions, answers),
-        "snapshots": list(audit.snapshots.all()),
+        "snapshots": snapshots,
+        "sealing": audit_is_sealing(audit, snapshots),
         "missing": selectors.audit_missing_items(audit, questions=questions, answers=answers),
         "actions": actions_for_audit(audit, open_only=False),
         "runs": runs_for_audit_as_seen(audit),  # a run whose worker died shows as failed

@@ -16,6 +16,7 @@ from audits.permissions import Action
 from audits.reports.builder import build_report
 from audits.reports.exports import answers_csv, export_json, metrics_csv
 from audits.reports.pdf import PAGE_TEMPLATE, render_report_pdf, report_context, report_filename
+from audits.selectors.reports import audit_is_sealing
 from audits.services.snapshots import snapshot_content, snapshots_pending
 
 CONTENT_TYPES = {
@@ -33,6 +34,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     report = build_report(audit)
     context = {**report_context(report, for_print=False), "audit": audit}
     context["snapshots"] = report.snapshots
+    context["sealing"] = audit_is_sealing(audit, report.snapshots)
     return render(request, PAGE_TEMPLATE, context)
 
 

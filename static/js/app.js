@@ -16,3 +16,14 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Work that finishes in the background (sealing an approved audit's report, copying answers
+// into a re-audit): the page marks it with data-reload-after="<ms>" and reloads itself until the
+// work is done, so nobody has to press reload.
+document.addEventListener("DOMContentLoaded", () => {
+  const pending = document.querySelector("[data-reload-after]");
+  if (pending) {
+    const delay = Number(pending.dataset.reloadAfter) || 3000;
+    window.setTimeout(() => window.location.reload(), delay);
+  }
+});

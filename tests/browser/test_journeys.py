@@ -172,6 +172,9 @@ def test_reviewer_journey(browser, live_server, shot, team, auditor, reviewer, d
     reviewer_page.click("text=Record the decision")
     expect(reviewer_page.locator(".alert-success").first).to_contain_text("approved")
     shot(reviewer_page, "08-approved")
+    # The seal follows the approval in a job; the audit page reloads itself until it is there.
+    reviewer_page.goto(audit.get_absolute_url())
+    expect(reviewer_page.get_by_text("Sealed", exact=True)).to_be_visible(timeout=30_000)
 
     with reviewer_page.expect_download() as download_info:
         reviewer_page.click("a:has-text('PDF')")

@@ -231,6 +231,20 @@ def test_pages_say_the_report_is_being_sealed_until_it_is(viewer_client, approve
     assert "(sealed)" in body
 
 
+@pytest.mark.parametrize("name", ["detail", "report"])
+def test_pages_keep_saying_sealing_while_only_the_json_is_stored(
+    viewer_client, approved_unsealed, name
+):
+    # The job stores the JSON first and the PDF seconds later: until both are there the page
+    # must not call the audit sealed, since the PDF download still answers 503.
+    snapshot_services._store(approved_unsealed, SnapshotKind.JSON, b"{}")
+    body = viewer_client.get(reverse(f"audits:{name}", kwargs={"pk": approved_unsealed.pk}))
+
+    assert "Sealing the report…" in body.content.decode()
+    assert "(sealed)" not in body.content.decode()
+    assert 'data-reload-after="3000"' in body.content.decode()
+
+
 def test_a_seal_that_loses_a_race_keeps_the_first_file_and_discards_its_own(
     approved_unsealed, private_media
 ):
