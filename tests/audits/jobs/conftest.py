@@ -1,7 +1,7 @@
 """The datasets fixtures (a checklist with gates, hand-checked CSVs, runs, private media)."""
 
 from audits.models import FairnessRun
-from tests.audits.datasets.conftest import *  # noqa: F403
+from tests.audits.dataset_fixtures import *  # noqa: F403
 
 
 def queued_run(dataset, owner, **fields) -> FairnessRun:

@@ -16,8 +16,7 @@ from audits.models import Answer, ReportSnapshot, SnapshotKind
 from audits.services import snapshots as snapshot_services
 from audits.services.snapshots import snapshot_verify, snapshots_seal
 from checklists.models import Principle
-
-from .data import approve
+from tests.audits.reports.data import approve
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ import io
 import pytest
 
 from audits import filetypes
-
-from .samples import ELF, HTML, JPEG, PDF, PNG, WINDOWS_EXE, office, plain_zip
+from tests.audits.evidence_samples import ELF, HTML, JPEG, PDF, PNG, WINDOWS_EXE, office, plain_zip
 
 
 def check(data: bytes, extension: str) -> filetypes.FileType:

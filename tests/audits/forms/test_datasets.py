@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from audits.forms.datasets import MappingForm
 from fairness import DEFAULT_OPTIONS, ERROR_MESSAGES
-
-from .conftest import mapping_post
+from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
+from tests.audits.dataset_fixtures import mapping_post
 
 
 def test_the_form_starts_from_the_engine_defaults(dataset):

@@ -10,8 +10,8 @@ from audits.jobs.worker import run_execute
 from audits.models import Answer, Evidence, RunStatus
 from audits.services.common import AuditLocked
 from audits.services.gates import gate_checks, gate_outcome, gate_override, gates_answer_from_run
-
-from .conftest import fair_csv
+from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
+from tests.audits.dataset_fixtures import fair_csv
 
 JUSTIFICATION = "The sample over-represents applicants from one branch; see the sampling memo."
 

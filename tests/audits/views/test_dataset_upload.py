@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from audits.models import Dataset, FairnessRun, RunStatus
 from fairness import DEFAULT_MAX_COLUMNS, DatasetError
-
-from .conftest import biased_csv, mapping_post, post_upload, stored_files
+from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
+from tests.audits.dataset_fixtures import biased_csv, mapping_post, post_upload, stored_files
 
 GOOD = biased_csv()
 

@@ -4,8 +4,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from audits.services.evidence import evidence_add_file, evidence_add_link
-
-from .samples import PDF, upload
+from tests.audits.evidence_samples import PDF, upload
 
 
 def render(audit, user, *, question=None, items=(), can_edit=False) -> str:

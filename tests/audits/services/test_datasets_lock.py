@@ -9,8 +9,14 @@ from audits.jobs.worker import run_execute
 from audits.models import Answer, AuditStatus, Dataset, Evidence, FairnessRun, RunStatus
 from audits.services.common import AuditLocked
 from audits.services.datasets import run_create
-
-from .conftest import MAPPING, biased_csv, mapping_post, post_upload, stored_files
+from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
+from tests.audits.dataset_fixtures import (
+    MAPPING,
+    biased_csv,
+    mapping_post,
+    post_upload,
+    stored_files,
+)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import re
 
 from audits.reports.charts import grouping_charts, grouping_rate_chart
+from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
 
 
 def _grouping(*labels_and_rates, reference="M"):

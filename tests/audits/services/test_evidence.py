@@ -15,8 +15,7 @@ from audits.services.evidence import (
     evidence_delete,
     human_size,
 )
-
-from .samples import HTML, PDF, PNG, WINDOWS_EXE, office, stored_files, upload
+from tests.audits.evidence_samples import HTML, PDF, PNG, WINDOWS_EXE, office, stored_files, upload
 
 
 def add_pdf(audit, user, name="model-card.pdf", data=PDF, **kwargs) -> Evidence:

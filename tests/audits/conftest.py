@@ -1,13 +1,22 @@
-"""Report fixtures: the demo audit (default checklist + the Adult run), a 100-question audit with
-three runs, and a private media folder per test (sealed snapshots are written there)."""
+"""Fixtures shared by the audits tests: a private media folder per test, a question of the audit
+and one of another version, a remediation action, and the report fixtures (the demo audit with the
+Adult run, a 100-question audit).
+
+Dataset and fairness-run tests also import `tests.audits.dataset_fixtures`, which overrides the
+checklist version with one that has metric gates.
+"""
+
+import datetime
 
 import pytest
+from django.utils import timezone
 
+from audits.models import RemediationAction
 from audits.services.gates import gates_answer_from_run
 from checklists.services import default_checklist_load
-from tests.factories import AuditFactory
+from tests.factories import AuditFactory, published_version
 
-from .data import (
+from .reports.data import (
     add_evidence,
     add_reviews_and_actions,
     adult_mapping,
@@ -20,6 +29,7 @@ from .data import (
 
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
+    """Uploaded files and sealed snapshots go to a fresh private folder per test (as in production)."""
     location = tmp_path / "private_media"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -30,6 +40,36 @@ def private_media(settings, tmp_path):
     }
     settings.MEDIA_ROOT = location
     return location
+
+
+@pytest.fixture
+def question(audit):
+    return audit.checklist_version.questions.order_by("pk").first()
+
+
+@pytest.fixture
+def foreign_question(checklist_version):
+    """A question of another version of the same checklist: not one the audit is pinned to."""
+    other = published_version(checklist=checklist_version.checklist, number=2)
+    return other.questions.order_by("pk").first()
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def remediation(audit, auditor, owner, question, today):
+    """An open action on a "no" answer, owned by the auditor, due in a week."""
+    return RemediationAction.objects.create(
+        audit=audit,
+        question=question,
+        description="Re-balance the training data",
+        owner=auditor,
+        due_date=today + datetime.timedelta(days=7),
+        created_by=owner,
+    )
 
 
 @pytest.fixture

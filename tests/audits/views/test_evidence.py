@@ -13,9 +13,8 @@ from django.views.static import serve
 
 from audits.models import AuditStatus, Evidence
 from audits.services.evidence import evidence_add_file, evidence_add_link
+from tests.audits.evidence_samples import HTML, PDF, office, stored_files, upload
 from tests.factories import AuditFactory
-
-from .samples import HTML, PDF, office, stored_files, upload
 
 MEMBERS_WHO_ANSWER = ["owner_client", "auditor_client"]
 MEMBERS_WHO_DO_NOT = ["reviewer_client", "viewer_client"]

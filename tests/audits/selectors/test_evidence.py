@@ -11,9 +11,8 @@ from audits.selectors.evidence import (
     question_for_audit_get,
 )
 from audits.services.evidence import evidence_add_file, evidence_add_link
+from tests.audits.evidence_samples import PDF, upload
 from tests.factories import AuditFactory
-
-from .samples import PDF, upload
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from audits.models import Answer, Dataset, FairnessRun, RunStatus
+from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
+from tests.audits.dataset_fixtures import biased_csv, mapping_post, post_upload, stored_files
 from tests.factories import AuditFactory
-
-from .conftest import biased_csv, mapping_post, post_upload, stored_files
 
 EDITORS = [("owner_client", 200), ("auditor_client", 200)]
 LESSER = [("reviewer_client", 403), ("viewer_client", 403)]

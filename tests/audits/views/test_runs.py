@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from audits.models import FairnessRun, RunStatus
 from audits.views.datasets import run_progress_label
+from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
 
 
 def _progress(client, run):
