@@ -6,7 +6,6 @@ for each grouping, the value and whether it met the threshold. The answer is "pa
 grouping passed, "fail" when any failed, and "na" when the run could not compute the metric.
 """
 
-
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
