@@ -7,6 +7,7 @@ teams' audits; they maintain checklists in the admin.
 
 from enum import StrEnum
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -40,9 +41,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 }
 
 
-def role_for(user, team: Team | int) -> str | None:
+def role_for(user: User | AnonymousUser, team: Team | int) -> str | None:
     """The user's role in the team, or None when they are not a member (or not logged in)."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or isinstance(user, AnonymousUser):
         return None
     team_id = team.pk if isinstance(team, Team) else team
     cache = _role_cache(user)
@@ -55,12 +56,12 @@ def role_for(user, team: Team | int) -> str | None:
     return cache[team_id]
 
 
-def can(user, team: Team | int, action: Action) -> bool:
+def can(user: User | AnonymousUser, team: Team | int, action: Action) -> bool:
     role = role_for(user, team)
     return role is not None and action in ROLE_ACTIONS[role]
 
 
-def require(user, team: Team | int, action: Action) -> str:
+def require(user: User | AnonymousUser, team: Team | int, action: Action) -> str:
     """Return the user's role, or raise Http404 for outsiders and PermissionDenied for lesser roles."""
     role = role_for(user, team)
     if role is None:
@@ -70,22 +71,22 @@ def require(user, team: Team | int, action: Action) -> str:
     return role
 
 
-def allowed_actions(user, team: Team | int) -> frozenset[Action]:
+def allowed_actions(user: User | AnonymousUser, team: Team | int) -> frozenset[Action]:
     """Every action the user may take in the team: templates use it to show only allowed buttons."""
     role = role_for(user, team)
     return ROLE_ACTIONS[role] if role else frozenset()
 
 
-def _role_cache(user) -> dict:
+def _role_cache(user: User) -> dict[int, str | None]:
     # Per-request memo on the user object, so a page that checks many things asks the database once.
     cache = getattr(user, "_team_role_cache", None)
     if cache is None:
         cache = {}
-        user._team_role_cache = cache
+        user._team_role_cache = cache  # type: ignore[attr-defined]  # a per-request memo set on the user object
     return cache
 
 
-def can_view_team_work_in_admin(user) -> bool:
+def can_view_team_work_in_admin(user: User | AnonymousUser) -> bool:
     """Whether the admin may show the contents of teams' audits to this user: superusers only.
 
     Staff create teams and memberships in the admin, but being staff gives no access to what a team

@@ -7,6 +7,7 @@ and its SHA-256 is known the moment the upload ends, without reading the file a 
 """
 
 import hashlib
+from typing import cast
 
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
@@ -37,7 +38,7 @@ class LimitedUploadHandler(TemporaryFileUploadHandler):
         super().new_file(*args, **kwargs)
         self._hash = hashlib.sha256()
 
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         if start + len(raw_data) > self.max_bytes:
             return None  # counted by the parser, written nowhere
         self._hash.update(raw_data)
@@ -48,6 +49,6 @@ class LimitedUploadHandler(TemporaryFileUploadHandler):
             self.file.close()  # deletes the temporary file
             self.refused_size = file_size
             return None  # the file is left out of request.FILES
-        uploaded = super().file_complete(file_size)
-        uploaded.sha256 = self._hash.hexdigest()
+        uploaded = cast(TemporaryUploadedFile, super().file_complete(file_size))  # self.file
+        uploaded.sha256 = self._hash.hexdigest()  # type: ignore[attr-defined]  # an attribute of our own, read by the upload views
         return uploaded

@@ -5,10 +5,12 @@ Custom admin URLs on ChecklistVersion: `<id>/preview/`, `<id>/export/` and `impo
 
 import io
 import zipfile
+from typing import TYPE_CHECKING, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
@@ -22,6 +24,22 @@ from .exceptions import ImportProblems
 from .forms import ChecklistVersionAdminForm, QuestionAdminForm, VersionImportForm
 from .models import Checklist, ChecklistVersion, Principle, Question, VersionStatus
 from .serialization import document_dumps
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _StaffRequest(HttpRequest):
+    user: User  # the admin lets only active staff in
+
+
+class _VersionCounts(TypedDict):
+    n_questions: int
+
+
+class _ChecklistCounts(TypedDict):
+    n_versions: int
+
 
 FROZEN_NOTE = (
     "published or retired checklist versions (they are frozen; create a new draft instead)"
@@ -79,7 +97,7 @@ class ChecklistVersionInline(admin.TabularInline):
         return format_html('<a href="{}">v{}</a>', url, obj.number)
 
     @admin.display(description="questions")
-    def question_count(self, obj: ChecklistVersion) -> int:
+    def question_count(self, obj: "WithAnnotations[ChecklistVersion, _VersionCounts]") -> int:
         return obj.n_questions
 
 
@@ -94,7 +112,7 @@ class ChecklistAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(n_versions=Count("versions"))
 
     @admin.display(description="versions", ordering="n_versions")
-    def version_count(self, obj: Checklist) -> int:
+    def version_count(self, obj: "WithAnnotations[Checklist, _ChecklistCounts]") -> int:
         return obj.n_versions
 
 
@@ -168,7 +186,7 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
         return deleted, counts, perms_needed, protected
 
     @admin.display(description="questions", ordering="n_questions")
-    def question_count(self, obj: ChecklistVersion) -> int:
+    def question_count(self, obj: "WithAnnotations[ChecklistVersion, _VersionCounts]") -> int:
         return obj.n_questions
 
     def get_urls(self):
@@ -194,7 +212,7 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
         try:
             version = self._get_viewable(request, object_id)
         except ChecklistVersion.DoesNotExist:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]  # private ModelAdmin helper, absent from django-stubs
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -211,10 +229,10 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
         try:
             version = self._get_viewable(request, object_id)
         except ChecklistVersion.DoesNotExist:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]  # private ModelAdmin helper, absent from django-stubs
         return _json_download(version)
 
-    def import_view(self, request: HttpRequest) -> HttpResponse:
+    def import_view(self, request: _StaffRequest) -> HttpResponse:
         """Upload a version document; on any problem, list them all and write nothing."""
         if not self.has_add_permission(request):
             raise PermissionDenied

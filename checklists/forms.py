@@ -50,7 +50,7 @@ class ChecklistVersionAdminForm(forms.ModelForm):
         fields = ["checklist", "number", "changelog", "bands", "principle_weights"]
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data  # as Django does when clean() returns None
         checklist = cleaned.get("checklist") or getattr(self.instance, "checklist", None)
         if cleaned.get("number") is None and checklist is not None:
             cleaned["number"] = version_next_number(checklist=checklist)

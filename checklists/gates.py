@@ -5,7 +5,7 @@ when the metric meets the threshold on every grouping of a fairness run.
 """
 
 import math
-from typing import Any
+from typing import Any, TypeGuard
 
 from fairness import COMPARISONS, NAMED_DISPARITY_NAMES
 
@@ -19,7 +19,7 @@ GATE_KEYS = ("metric", "comparison", "threshold")
 COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     """True for a finite int or float (JSON number); False for booleans, NaN and infinities."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -58,7 +58,7 @@ def describe_gate(gate: dict | None) -> str:
     if not gate:
         return ""
     metric = str(gate.get("metric", "?")).replace("_", " ")
-    symbol = COMPARISON_SYMBOLS.get(gate.get("comparison"), str(gate.get("comparison")))
+    symbol = COMPARISON_SYMBOLS.get(str(gate.get("comparison")), str(gate.get("comparison")))
     threshold = gate.get("threshold")
     shown = format(threshold, "g") if is_number(threshold) else str(threshold)
     return f"{metric} {symbol} {shown} on every grouping"

@@ -75,7 +75,7 @@ def _locked_message(status: str, what: str) -> str:
     )
 
 
-class ChecklistVersionQuerySet(models.QuerySet):
+class ChecklistVersionQuerySet(models.QuerySet["ChecklistVersion"]):
     def published(self):
         return self.filter(status=VersionStatus.PUBLISHED)
 
@@ -97,15 +97,15 @@ class ChecklistVersionQuerySet(models.QuerySet):
                 raise ChecklistLocked("Only a published version can be retired.")
         return super().update(**kwargs)
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]  # Django's method flag, set as QuerySet does
 
     def delete(self):
         if not self.query.is_sliced:
             self._refuse_frozen("it (or its deletion)")
         return super().delete()
 
-    delete.alters_data = True
-    delete.queryset_only = True
+    delete.alters_data = True  # type: ignore[attr-defined]  # Django's method flag, set as QuerySet does
+    delete.queryset_only = True  # type: ignore[attr-defined]  # Django's method flag, set as QuerySet does
 
     def bulk_update(self, objs, fields, batch_size=None):
         objs = list(objs)
@@ -198,7 +198,7 @@ class ChecklistVersion(models.Model):
             raise ChecklistLocked(_locked_message(old_status, ", ".join(sorted(changed))))
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(models.QuerySet["Question"]):
     def frozen(self):
         return self.exclude(version__status=VersionStatus.DRAFT)
 
@@ -215,15 +215,15 @@ class QuestionQuerySet(models.QuerySet):
                 _refuse_frozen_versions([getattr(target, "pk", target)], "its questions")
         return super().update(**kwargs)
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]  # Django's method flag, set as QuerySet does
 
     def delete(self):
         if not self.query.is_sliced:
             self._refuse_frozen("its questions")
         return super().delete()
 
-    delete.alters_data = True
-    delete.queryset_only = True
+    delete.alters_data = True  # type: ignore[attr-defined]  # Django's method flag, set as QuerySet does
+    delete.queryset_only = True  # type: ignore[attr-defined]  # Django's method flag, set as QuerySet does
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)

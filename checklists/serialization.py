@@ -139,7 +139,7 @@ class _Problems:
                 f"{where}.{key}",
                 f"expected a slug (letters, digits, - or _), got {describe_json(value)}",
             )
-        elif key in data and len(value) > max_length:
+        elif isinstance(value, str) and len(value) > max_length:  # as `key in data` here
             self.add(f"{where}.{key}", f"is longer than {max_length} characters")
 
     def integer(self, data: dict, key: str, where: str, *, minimum: int) -> None:

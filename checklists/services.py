@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -64,7 +65,7 @@ def version_problems(*, version: ChecklistVersion) -> list[str]:
 
 
 @transaction.atomic
-def version_publish(*, version: ChecklistVersion, user) -> ChecklistVersion:
+def version_publish(*, version: ChecklistVersion, user: User | None) -> ChecklistVersion:
     """Freeze a valid draft: from now on audits may use it and nothing in it can change."""
     locked = _lock_version(version.pk)
     if locked.status != VersionStatus.DRAFT:
@@ -86,7 +87,7 @@ def version_publish(*, version: ChecklistVersion, user) -> ChecklistVersion:
 
 
 @transaction.atomic
-def version_retire(*, version: ChecklistVersion, user) -> ChecklistVersion:
+def version_retire(*, version: ChecklistVersion, user: User | None) -> ChecklistVersion:
     """Take a published version out of use for new audits; audits pinned to it keep it."""
     locked = _lock_version(version.pk)
     if locked.status != VersionStatus.PUBLISHED:
@@ -103,7 +104,7 @@ def version_retire(*, version: ChecklistVersion, user) -> ChecklistVersion:
 
 
 @transaction.atomic
-def version_new_draft(*, version: ChecklistVersion, user) -> ChecklistVersion:
+def version_new_draft(*, version: ChecklistVersion, user: User | None) -> ChecklistVersion:
     """Copy a version and all its questions into a new draft numbered after the checklist's latest."""
     source = ChecklistVersion.objects.select_related("checklist").get(pk=version.pk)
     # Lock the checklist so two drafts made at once cannot take the same number.
@@ -220,7 +221,7 @@ def version_export(*, version: ChecklistVersion) -> dict:
 
 @transaction.atomic
 def version_import(
-    *, data: Any, user, publish: bool = False, as_new_version: bool = False
+    *, data: Any, user: User | None, publish: bool = False, as_new_version: bool = False
 ) -> ChecklistVersion:
     """Create a NEW version from a `checklist-version/1` document, or raise ImportProblems.
 
@@ -303,7 +304,9 @@ def _questions_create(version: ChecklistVersion, questions: list[dict]) -> None:
 
 
 @transaction.atomic
-def default_checklist_load(*, user=None, path: Path | None = None) -> ChecklistVersion:
+def default_checklist_load(
+    *, user: User | None = None, path: Path | None = None
+) -> ChecklistVersion:
     """Import and publish the bundled default checklist; do nothing if that version already exists."""
     data = document_loads(Path(path or DEFAULT_CHECKLIST_PATH).read_bytes())
     try:

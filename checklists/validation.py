@@ -7,7 +7,7 @@ Each function returns every problem it finds as (path, message) pairs, e.g.
 
 import re
 from collections.abc import Collection
-from typing import Any
+from typing import Any, TypeGuard
 
 from .gates import describe_json, gate_problems, is_number
 from .kinds import NOT_APPLICABLE, AnswerKind
@@ -176,11 +176,12 @@ def problems_to_field_errors(problems: list[Problem]) -> dict[str, list[str]]:
     """Group (path, message) pairs by their top-level field, for a model's ValidationError."""
     errors: dict[str, list[str]] = {}
     for path, message in problems:
-        field = re.match(r"[a-z_]*", path).group(0) or "__all__"
+        match = re.match(r"[a-z_]*", path)  # always matches, perhaps the empty string
+        field = (match.group(0) if match else "") or "__all__"
         rest = path[len(field) :]
         errors.setdefault(field, []).append(f"{rest.lstrip('.')}: {message}" if rest else message)
     return errors
 
 
-def _is_text(value: Any) -> bool:
+def _is_text(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and value.strip() != ""

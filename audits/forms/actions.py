@@ -1,5 +1,7 @@
 """Remediation action forms: what must be fixed, by whom, by when."""
 
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
@@ -57,13 +59,13 @@ class ActionForm(forms.Form):
         if current_owner is not None:
             # A former member who owns the action stays selectable, so saving does not drop them.
             members |= Q(pk=getattr(current_owner, "pk", current_owner))
-        self.fields["owner"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = (
             get_user_model()
             .objects.filter(members)
             .distinct()
             .order_by("first_name", "last_name", "username")
         )
-        self.fields["question"].queryset = Question.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["question"]).queryset = Question.objects.filter(
             version_id=audit.checklist_version_id
         ).select_related("principle")
         if editing:

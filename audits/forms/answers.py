@@ -32,6 +32,7 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.question = question
         choices = value_choices(question)
+        field: forms.Field
         if choices is None:
             field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), strip=False)
         else:

@@ -1,5 +1,7 @@
 """Forms of the audits app: they validate and normalise; services do the writing."""
 
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -17,7 +19,8 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the user's own teams are offered, and only they validate.
-        self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
+        team_field = cast(forms.ModelChoiceField, self.fields["team"])
+        team_field.queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
 
 
 class AuditForm(forms.ModelForm):
@@ -47,16 +50,19 @@ class AuditForm(forms.ModelForm):
     def __init__(self, *args, teams=None, creating: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if creating:
-            self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams or []])
+            team_field = cast(forms.ModelChoiceField, self.fields["team"])
+            team_field.queryset = Team.objects.filter(pk__in=[t.pk for t in teams or []])
             versions = ChecklistVersion.objects.filter(
                 status=VersionStatus.PUBLISHED
             ).select_related("checklist")
-            self.fields["checklist_version"].queryset = versions
-            self.fields["checklist_version"].label_from_instance = lambda v: (
+            version_field = cast(forms.ModelChoiceField, self.fields["checklist_version"])
+            version_field.queryset = versions
+            version_field.label_from_instance = lambda v: (  # type: ignore[method-assign, assignment]  # a per-field label, set on the instance
                 f"{v.checklist.title} — version {v.number}"
             )
-            if versions.count() == 1:
-                self.fields["checklist_version"].initial = versions.first().pk
+            only = versions.first() if versions.count() == 1 else None
+            if only is not None:
+                self.fields["checklist_version"].initial = only.pk
             if len(teams or []) == 1:
                 self.fields["team"].initial = teams[0].pk
         else:
@@ -87,7 +93,7 @@ class ReviewForm(forms.Form):
             )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django does when clean() returns None
         comments = {code: data.get(name, "") for code, name in self.principle_codes}
         data["principle_comments"] = comments
         has_comment = (data.get("comment") or "").strip() or any(

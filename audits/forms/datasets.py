@@ -1,6 +1,7 @@
 """Forms for prediction uploads and the column mapping of a fairness run."""
 
 from pathlib import PurePath
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
@@ -152,11 +153,12 @@ class MappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.dataset = dataset
         columns = dataset.columns
-        self.fields["y_true"].choices = _column_choices(columns, "— none (selection only) —")
-        self.fields["y_pred"].choices = _column_choices(columns, "— none (use the score) —")
-        self.fields["score"].choices = _column_choices(columns, "— none —")
-        self.fields["sensitive"].choices = _column_choices(columns, None)
-        self.fields["pos_label"].choices = self._pos_label_choices()
+        choice_fields = cast(dict[str, forms.ChoiceField], self.fields)  # the five below are
+        choice_fields["y_true"].choices = _column_choices(columns, "— none (selection only) —")
+        choice_fields["y_pred"].choices = _column_choices(columns, "— none (use the score) —")
+        choice_fields["score"].choices = _column_choices(columns, "— none —")
+        choice_fields["sensitive"].choices = _column_choices(columns, None)
+        choice_fields["pos_label"].choices = self._pos_label_choices()
         for i in range(1, EXTRA_CHECKS + 1):
             self.fields[f"extra_{i}_metric"] = forms.ChoiceField(
                 label=f"Extra check {i}: metric",
@@ -242,7 +244,7 @@ class MappingForm(forms.Form):
         return helper
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django does when clean() returns None
         roles = {r: data.get(r) or None for r in ("y_true", "y_pred", "score")}
         # The engine's own validation of the mapping, each problem shown next to its field.
         mapping = ColumnMapping(**roles, sensitive=list(data.get("sensitive") or []))

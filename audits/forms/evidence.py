@@ -1,5 +1,6 @@
 """The evidence form: a file or a link, for the audit or one of its questions."""
 
+from typing import cast
 from urllib.parse import urlsplit
 
 from crispy_forms.helper import FormHelper
@@ -68,7 +69,7 @@ class EvidenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.refused_size = refused_size
         # Only the questions of the audit's pinned version are offered, and only they validate.
-        self.fields["question"].queryset = Question.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["question"]).queryset = Question.objects.filter(
             version_id=audit.checklist_version_id
         ).select_related("principle")
         types = ", ".join(t.lower().lstrip(".") for t in settings.EVIDENCE_ALLOWED_TYPES)
@@ -89,8 +90,8 @@ class EvidenceForm(forms.Form):
         )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
-        kind = cleaned.get("kind")
+        cleaned = super().clean() or self.cleaned_data  # as Django does when clean() returns None
+        kind = cleaned.get("kind", "")
         # Whatever was typed in the field not chosen is ignored, errors included.
         unused = {self.KIND_FILE: "url", self.KIND_LINK: "file"}.get(kind)
         if unused:

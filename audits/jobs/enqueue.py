@@ -10,6 +10,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -79,7 +80,7 @@ def _copy(audit_pk: int) -> None:
     reaudit_copy_answers(audit_pk=audit_pk)
 
 
-def _after_commit(*, task, work: Callable[[int], None], pk: int, name: str) -> None:
+def _after_commit(*, task: Any, work: Callable[[int], None], pk: int, name: str) -> None:
     mode = job_mode()
     if mode == "sync":
         transaction.on_commit(lambda: work(pk))
@@ -89,7 +90,7 @@ def _after_commit(*, task, work: Callable[[int], None], pk: int, name: str) -> N
         transaction.on_commit(lambda: _start_thread(work, pk, name))
 
 
-def _send_to_celery(task, work: Callable[[int], None], pk: int) -> None:
+def _send_to_celery(task: Any, work: Callable[[int], None], pk: int) -> None:
     try:
         task.apply_async(args=[pk])
     except Exception:

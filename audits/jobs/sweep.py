@@ -8,6 +8,7 @@ seals approved audits whose sealing job never ran, and finishes re-audit copies 
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -52,7 +53,7 @@ def jobs_sweep() -> SweepResult:
     return SweepResult(runs_fail_stale(), sealed, copied)
 
 
-def _unsealed_approved(cutoff) -> list[int]:
+def _unsealed_approved(cutoff: datetime) -> list[int]:
     kinds = len(SnapshotKind.values)
     return list(
         Audit.objects.filter(status=AuditStatus.APPROVED, approved_at__lt=cutoff)

@@ -8,7 +8,9 @@ while it computes, so a silent run is known to be dead (see `audits.jobs.sweep`)
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import BinaryIO, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -21,7 +23,7 @@ from audits.models.datasets import READING_SHARE, stale_cutoff
 from audits.selectors.datasets import latest_successful_run
 from audits.services.common import EDITABLE_STATUSES
 from audits.services.gates import gates_answer_from_run
-from fairness import Check, ColumnMapping, DatasetError, assess
+from fairness import Check, ColumnMapping, DatasetError, FairnessReport, assess
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +82,7 @@ class _FileMissing(Exception):
     pass
 
 
-def _assess(run: FairnessRun):
+def _assess(run: FairnessRun) -> FairnessReport:
     config = run.config
     mapping = ColumnMapping(**config["mapping"])
     checks = [Check(c["metric"], c["comparison"], c["threshold"]) for c in config.get("checks", [])]
@@ -97,7 +99,7 @@ def _assess(run: FairnessRun):
 
 
 @contextmanager
-def _dataset_source(dataset: Dataset):
+def _dataset_source(dataset: Dataset) -> Iterator[str | BinaryIO]:
     """A path to the stored file when storage is local, else an open binary stream (S3 and such)."""
     storage, name = dataset.file.storage, dataset.file.name
     if not name or not storage.exists(name):
@@ -110,7 +112,7 @@ def _dataset_source(dataset: Dataset):
         yield path
         return
     with storage.open(name, "rb") as stream:
-        yield stream
+        yield cast(BinaryIO, stream)  # a binary file object, as the engine reads it
 
 
 class _ProgressWriter:
@@ -164,17 +166,17 @@ class _Heartbeat:
             if beaten:
                 connection.close()  # this thread's own connection
 
-    def __enter__(self):
+    def __enter__(self) -> "_Heartbeat":
         self._thread.start()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
 
 
 @transaction.atomic
-def _run_succeed(run: FairnessRun, *, report, started: float) -> None:
+def _run_succeed(run: FairnessRun, *, report: FairnessReport, started: float) -> None:
     result = json_safe(report.to_dict())
     now = timezone.now()
     run.status = RunStatus.SUCCEEDED

@@ -1,5 +1,7 @@
 """Answers to checklist questions, with their full history and optimistic locking."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -7,6 +9,9 @@ from simple_history.models import HistoricalRecords
 from checklists.models import Question
 
 from .audit import Audit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Answer(models.Model):
@@ -32,6 +37,8 @@ class Answer(models.Model):
     )
     override_justification = models.TextField(blank=True)
     history = HistoricalRecords(excluded_fields=["audit", "question"], cascade_delete_history=True)
+    # Set before a save outside a request: simple_history records it as the change's author.
+    _history_user: "User | None"
 
     class Meta:
         ordering = ["audit", "question"]

@@ -10,6 +10,7 @@ fixed `svg.hashsalt` and no date make the same data give the same bytes.
 import io
 import math
 import re
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import matplotlib
 
@@ -18,13 +19,16 @@ from fairness import DEFAULT_FOUR_FIFTHS_THRESHOLD
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 RATE_METRICS = {
     "selection_rate": "Selection rate",
     "true_positive_rate": "True positive rate",
     "false_positive_rate": "False positive rate",
 }
 
-_RC = {
+_RC: "dict[RcKeyType, Any]" = {
     "svg.fonttype": "none",
     "svg.hashsalt": "fairness-workbench",
     "font.family": "DejaVu Sans",
@@ -186,7 +190,7 @@ def _draw_reference(axes, metric: str, reference: float | None, four_fifths: flo
         )
 
 
-def _finite(value) -> bool:
+def _finite(value: object) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 

@@ -287,7 +287,7 @@ def metrics_header(report: AuditReport) -> tuple[list[str], list[str]]:
     """The metrics.csv header and the metric names it covers, in METRIC_ORDER then A-Z."""
     seen: set[str] = set()
     for run in report.succeeded_runs:
-        for grouping in run.result.get("groupings", []):
+        for grouping in (run.result or {}).get("groupings", []):  # a succeeded run has one
             for group in grouping.get("groups", []):
                 seen.update((group.get("metrics") or {}).keys())
     seen -= {"count", *_RATIO_KEYS}
@@ -316,7 +316,7 @@ def metrics_csv(report: AuditReport) -> bytes:
     header, metrics = metrics_header(report)
     rows = []
     for run in report.succeeded_runs:
-        for grouping in run.result.get("groupings", []):
+        for grouping in (run.result or {}).get("groupings", []):  # a succeeded run has one
             reference = grouping.get("reference_group")
             for group in grouping.get("groups", []):
                 label = group.get("label")

@@ -7,6 +7,7 @@ inline SVG, so a report needs nothing else.
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
@@ -42,7 +43,9 @@ def report_filename(audit_id: int, title: str, extension: str, suffix: str = "")
 
 def report_outline(report: AuditReport) -> list[dict]:
     """The chapters and their sections, numbered, for the table of contents and the headings."""
-    chapters = [{"id": "summary", "number": "1", "title": "Executive summary", "children": []}]
+    chapters: list[dict[str, Any]] = [
+        {"id": "summary", "number": "1", "title": "Executive summary", "children": []}
+    ]
     for index, principle in enumerate(report.principles, start=2):
         chapters.append(
             {

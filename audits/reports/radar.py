@@ -2,6 +2,7 @@
 
 import functools
 import io
+from typing import TYPE_CHECKING, Any, cast
 
 import matplotlib
 
@@ -9,7 +10,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-_RC = {
+if TYPE_CHECKING:
+    from matplotlib.projections.polar import PolarAxes
+    from matplotlib.typing import RcKeyType
+
+_RC: "dict[RcKeyType, Any]" = {
     "svg.fonttype": "none",  # labels stay text: searchable, accessible, readable from the PDF
     "svg.hashsalt": "fairness-workbench",  # same data, same bytes
     "font.family": "DejaVu Sans",
@@ -33,8 +38,9 @@ def _radar_svg(scores: tuple[tuple[str, float | None], ...], title: str) -> str:
     with matplotlib.rc_context(_RC):
         fig, ax = plt.subplots(figsize=(3.6, 3.6), subplot_kw={"polar": True})
         try:
-            ax.set_theta_offset(np.pi / 2)
-            ax.set_theta_direction(-1)
+            polar = cast("PolarAxes", ax)  # subplot_kw polar=True
+            polar.set_theta_offset(np.pi / 2)
+            polar.set_theta_direction(-1)
             closed_angles = [*angles, angles[0]]
             closed_values = [*values, values[0]]
             ax.plot(closed_angles, closed_values, color="#0d6efd", linewidth=1.8)

@@ -1,5 +1,6 @@
 """Access-checked reads of remediation actions."""
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import BooleanField, Case, F, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -34,7 +35,7 @@ def _annotated(actions: QuerySet[RemediationAction]) -> QuerySet[RemediationActi
 
 
 def action_get_for_user(
-    user, *, audit_pk: int, action_pk: int, action: Action = Action.VIEW
+    user: User | AnonymousUser, *, audit_pk: int, action_pk: int, action: Action = Action.VIEW
 ) -> RemediationAction:
     """One remediation action of the audit, if the user may take `action` (a permission) on it.
 
@@ -56,7 +57,7 @@ def actions_for_audit(audit: Audit, open_only: bool = False) -> QuerySet[Remedia
     return _annotated(actions)
 
 
-def actions_open_for_user(user) -> QuerySet[RemediationAction]:
+def actions_open_for_user(user: User | AnonymousUser) -> QuerySet[RemediationAction]:
     """Open actions the user owns, in teams they still belong to, for the home page.
 
     Actions of approved or archived audits are left out: those audits are locked, so their actions

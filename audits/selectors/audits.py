@@ -1,7 +1,10 @@
 """Every read that needs access control goes through here (and so through permissions.py)."""
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -11,25 +14,29 @@ from audits.scoring import NOT_APPLICABLE, AuditScores, answer_score, compute_sc
 from checklists.models import AnswerKind, Question
 
 
-def membership_list_for_user(user) -> QuerySet[Membership]:
+def membership_list_for_user(user: User | AnonymousUser) -> QuerySet[Membership]:
     """The user's memberships (team and role), by team name."""
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("team").order_by("team__name")
 
 
-def teams_allowing(user, action: Action) -> list[Team]:
+def teams_allowing(user: User | AnonymousUser, action: Action) -> list[Team]:
     """The user's teams in which their role allows `action` (e.g. where they may start an audit)."""
     return [m.team for m in membership_list_for_user(user) if action in ROLE_ACTIONS[m.role]]
 
 
-def team_get_for_user(user, *, slug: str, action: Action = Action.VIEW) -> Team:
+def team_get_for_user(
+    user: User | AnonymousUser, *, slug: str, action: Action = Action.VIEW
+) -> Team:
     team = get_object_or_404(Team, slug=slug)
     require(user, team, action)
     return team
 
 
-def audit_list_for_user(user, *, team: Team | None = None, status: str | None = None):
+def audit_list_for_user(
+    user: User | AnonymousUser, *, team: Team | None = None, status: str | None = None
+) -> QuerySet[Audit]:
     """Audits of the user's teams, optionally filtered, with team and checklist loaded."""
     if not user.is_authenticated:
         return Audit.objects.none()
@@ -43,7 +50,9 @@ def audit_list_for_user(user, *, team: Team | None = None, status: str | None = 
     return audits.order_by("-updated_at", "-pk")
 
 
-def audit_get_for_user(user, *, pk: int, action: Action = Action.VIEW) -> Audit:
+def audit_get_for_user(
+    user: User | AnonymousUser, *, pk: int, action: Action = Action.VIEW
+) -> Audit:
     """The audit, if the user may take `action` on it: 404 for outsiders, 403 for lesser roles."""
     audit = get_object_or_404(
         Audit.objects.select_related("team", "checklist_version__checklist"), pk=pk
@@ -52,7 +61,7 @@ def audit_get_for_user(user, *, pk: int, action: Action = Action.VIEW) -> Audit:
     return audit
 
 
-def audits_awaiting_user(user) -> dict[str, list[Audit]]:
+def audits_awaiting_user(user: User) -> dict[str, list[Audit]]:
     """What needs the user now: audits to answer (auditors, owners) and to review (reviewers, owners).
 
     A reviewer never reviews their own submission, so those are left out of `to_review`.
@@ -71,7 +80,7 @@ def audits_awaiting_user(user) -> dict[str, list[Audit]]:
     return {"to_answer": list(to_answer[:20]), "to_review": list(to_review[:20])}
 
 
-def audit_questions(audit: Audit) -> list:
+def audit_questions(audit: Audit) -> list[Question]:
     """The questions of the audit's pinned version, principles loaded, in display order."""
     return list(
         audit.checklist_version.questions.select_related("principle").order_by(
@@ -90,7 +99,12 @@ def audit_answers(audit: Audit) -> dict[int, Answer]:
     return {a.question_id: a for a in answers}
 
 
-def audit_scores(audit: Audit, *, questions=None, answers=None) -> AuditScores:
+def audit_scores(
+    audit: Audit,
+    *,
+    questions: Sequence[Question] | None = None,
+    answers: Mapping[int, Answer] | None = None,
+) -> AuditScores:
     """Scores recomputed from the stored answers and the pinned version (never stored)."""
     questions = audit_questions(audit) if questions is None else questions
     answers = audit_answers(audit) if answers is None else answers
@@ -109,7 +123,12 @@ class MissingItem:
     reason: str
 
 
-def audit_missing_items(audit: Audit, *, questions=None, answers=None) -> list[MissingItem]:
+def audit_missing_items(
+    audit: Audit,
+    *,
+    questions: Sequence[Question] | None = None,
+    answers: Mapping[int, Answer] | None = None,
+) -> list[MissingItem]:
     """What stops submission: required questions unanswered, evidence-required ones without it."""
     questions = audit_questions(audit) if questions is None else questions
     answers = audit_answers(audit) if answers is None else answers
@@ -135,7 +154,7 @@ def audit_missing_items(audit: Audit, *, questions=None, answers=None) -> list[M
     return missing
 
 
-def answer_history(audit: Audit) -> dict[int, list[dict]]:
+def answer_history(audit: Audit) -> dict[int, list[dict[str, Any]]]:
     """{question_id: [change, ...]} newest first; each change has who, when, old and new value and note."""
     answer_questions = dict(Answer.objects.filter(audit=audit).values_list("pk", "question_id"))
     records = (
@@ -143,8 +162,8 @@ def answer_history(audit: Audit) -> dict[int, list[dict]]:
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
-    history: dict[int, list[dict]] = {}
-    previous: dict[int, object] = {}
+    history: dict[int, list[dict[str, Any]]] = {}
+    previous: dict[int, Any] = {}
     for record in records:
         before = previous.get(record.id)
         history.setdefault(answer_questions[record.id], []).insert(
@@ -172,12 +191,12 @@ def reviews_for_audit(audit: Audit) -> list[Review]:
     return list(audit.reviews.select_related("reviewer").order_by("-created_at", "-pk"))
 
 
-def scores_for_audits(audits) -> dict[int, AuditScores]:
+def scores_for_audits(audits: Iterable[Audit]) -> dict[int, AuditScores]:
     """{audit_id: scores} for a page of audits in two queries, whatever their number."""
     audits = list(audits)
     version_ids = {a.checklist_version_id for a in audits}
     versions = {a.checklist_version_id: a.checklist_version for a in audits}
-    questions_by_version: dict[int, list] = {}
+    questions_by_version: dict[int, list[Question]] = {}
     for question in Question.objects.filter(version_id__in=version_ids).select_related("principle"):
         questions_by_version.setdefault(question.version_id, []).append(question)
     values: dict[int, dict[int, str]] = {}
@@ -195,7 +214,7 @@ def scores_for_audits(audits) -> dict[int, AuditScores]:
     }
 
 
-def changes_since_last_review(audit: Audit) -> list[dict]:
+def changes_since_last_review(audit: Audit) -> list[dict[str, Any]]:
     """Answers changed since the last review (all answers' changes when there was none yet)."""
     last = audit.reviews.order_by("-created_at").first()
     if last is None:
@@ -218,7 +237,9 @@ def changes_since_last_review(audit: Audit) -> list[dict]:
     ]
 
 
-def audit_findings(questions, answers) -> list[dict]:
+def audit_findings(
+    questions: Iterable[Question], answers: Mapping[int, Answer]
+) -> list[dict[str, Any]]:
     """Failed gates first, then "no" (score 0) answers to required questions: what fails."""
     failed_gates, no_answers = [], []
     for question in questions:

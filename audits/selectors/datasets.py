@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -13,7 +14,9 @@ from checklists.models import AnswerKind, Question
 from .audits import audit_get_for_user
 
 
-def dataset_get_for_user(user, *, audit_pk: int, dataset_pk: int, action: Action) -> Dataset:
+def dataset_get_for_user(
+    user: User | AnonymousUser, *, audit_pk: int, dataset_pk: int, action: Action
+) -> Dataset:
     """The dataset of that audit, if the user may take `action` on the audit (404 / 403 otherwise).
 
     A dataset of another audit is a 404, even when the user may see that other audit: the URL is wrong.
@@ -24,7 +27,9 @@ def dataset_get_for_user(user, *, audit_pk: int, dataset_pk: int, action: Action
     return dataset
 
 
-def run_get_for_user(user, *, audit_pk: int, run_pk: int, action: Action) -> FairnessRun:
+def run_get_for_user(
+    user: User | AnonymousUser, *, audit_pk: int, run_pk: int, action: Action
+) -> FairnessRun:
     """The fairness run of that audit, with its dataset and author, under the same rules."""
     audit = audit_get_for_user(user, pk=audit_pk, action=action)
     run = get_object_or_404(

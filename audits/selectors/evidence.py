@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.shortcuts import get_object_or_404
 
 from audits.models import Audit, Evidence
@@ -11,7 +12,9 @@ from checklists.models import Question
 from .audits import audit_get_for_user
 
 
-def evidence_get_for_user(user, *, audit_pk: int, evidence_pk: int, action: Action) -> Evidence:
+def evidence_get_for_user(
+    user: User | AnonymousUser, *, audit_pk: int, evidence_pk: int, action: Action
+) -> Evidence:
     """One piece of evidence of the audit, if the user may take `action` on the audit.
 
     Outsiders get 404 and lesser roles 403 (from the audit); evidence of another audit is 404, so a
@@ -42,6 +45,6 @@ def evidence_for_audit(audit: Audit) -> dict[int | None, list[Evidence]]:
     return dict(grouped)
 
 
-def question_for_audit_get(audit: Audit, *, question_pk) -> Question:
+def question_for_audit_get(audit: Audit, *, question_pk: int) -> Question:
     """A question of the audit's pinned checklist version, or 404 (another version's question)."""
     return get_object_or_404(Question, pk=question_pk, version_id=audit.checklist_version_id)

@@ -1,7 +1,9 @@
 """Remediation actions: who fixes a failed gate or a "no" answer, and by when."""
 
 import datetime
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,9 +23,9 @@ UPDATABLE_FIELDS = frozenset(
 def action_create(
     *,
     audit: Audit,
-    user,
+    user: User,
     description: str,
-    owner=None,
+    owner: User | None = None,
     due_date: datetime.date | None = None,
     question: Question | None = None,
     check_name: str = "",
@@ -57,7 +59,7 @@ def action_create(
 
 
 @transaction.atomic
-def action_update(*, action: RemediationAction, user, **fields) -> RemediationAction:
+def action_update(*, action: RemediationAction, user: User, **fields: Any) -> RemediationAction:
     """Change some of an action's fields (description, owner, due_date, status, question, check_name).
 
     Only what changes is validated and saved: a due date already past may stay (an overdue action can
@@ -71,7 +73,7 @@ def action_update(*, action: RemediationAction, user, **fields) -> RemediationAc
     changed = {name: value for name, value in fields.items() if getattr(action, name) != value}
     if not changed:
         return action
-    errors = {}
+    errors: dict[str, str] = {}
     if "owner" in changed:
         errors.update(_owner_errors(audit=audit, owner=changed["owner"]))
     if "question" in changed:
@@ -87,7 +89,7 @@ def action_update(*, action: RemediationAction, user, **fields) -> RemediationAc
     return action
 
 
-def _manageable_audit(*, audit: Audit, user) -> Audit:
+def _manageable_audit(*, audit: Audit, user: User) -> Audit:
     # Re-read the status under a row lock, so an approval racing this write is seen.
     current = Audit.objects.select_for_update().get(pk=audit.pk)
     require(user, current.team_id, Action.MANAGE_ACTIONS)
@@ -95,7 +97,7 @@ def _manageable_audit(*, audit: Audit, user) -> Audit:
     return current
 
 
-def _owner_errors(*, audit: Audit, owner) -> dict[str, str]:
+def _owner_errors(*, audit: Audit, owner: User | None) -> dict[str, str]:
     if owner is None or Membership.objects.filter(team_id=audit.team_id, user=owner).exists():
         return {}
     return {"owner": f"The owner must be a member of the audit's team ({audit.team})."}

@@ -6,8 +6,10 @@ and nothing of that page is written. The check is a compare-and-swap UPDATE, so 
 database, not only on those with row locks.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
@@ -62,7 +64,7 @@ def validate_value(question: Question, value: str) -> None:
         )
 
 
-def answers_save(*, audit: Audit, user, changes: list[AnswerChange]) -> list[Answer]:
+def answers_save(*, audit: Audit, user: User, changes: Sequence[AnswerChange]) -> list[Answer]:
     """Save several answers of one audit at once: all of them, or none when any conflicts.
 
     Gate questions are answered from fairness runs (see services.gates) and refused here. On SQLite,
@@ -86,7 +88,7 @@ def answers_save(*, audit: Audit, user, changes: list[AnswerChange]) -> list[Ans
 
 
 @transaction.atomic
-def _answers_save(*, audit: Audit, user, changes: list[AnswerChange]) -> list[Answer]:
+def _answers_save(*, audit: Audit, user: User, changes: Sequence[AnswerChange]) -> list[Answer]:
     ensure_can_edit(audit=audit, user=user)
     version_id = audit.checklist_version_id
     for change in changes:
@@ -114,7 +116,13 @@ def _answers_save(*, audit: Audit, user, changes: list[AnswerChange]) -> list[An
 
 
 def answer_save(
-    *, audit: Audit, user, question: Question, value: str, note_md: str = "", seen_revision: int
+    *,
+    audit: Audit,
+    user: User,
+    question: Question,
+    value: str,
+    note_md: str = "",
+    seen_revision: int,
 ) -> Answer:
     """Save one answer; raises AnswerConflict when `seen_revision` is stale."""
     change = AnswerChange(
@@ -123,7 +131,7 @@ def answer_save(
     return answers_save(audit=audit, user=user, changes=[change])[0]
 
 
-def _write_one(*, audit: Audit, user, change: AnswerChange) -> Answer | None:
+def _write_one(*, audit: Audit, user: User, change: AnswerChange) -> Answer | None:
     """Write one answer if its revision is still the one seen; None on conflict."""
     new_revision = change.seen_revision + 1
     if change.seen_revision == 0:

@@ -1,5 +1,9 @@
 """Audits: create, edit, submit, review, archive and re-audit."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -7,7 +11,7 @@ from django.utils import timezone
 from audits.jobs.enqueue import reaudit_copy_enqueue, snapshots_seal_enqueue
 from audits.models import Audit, AuditStatus, Decision, Review, RiskTier, Team
 from audits.permissions import Action, require
-from audits.selectors.audits import audit_missing_items
+from audits.selectors.audits import MissingItem, audit_missing_items
 from audits.services.common import ensure_can_edit
 from checklists.models import ChecklistVersion, VersionStatus
 
@@ -16,7 +20,7 @@ from checklists.models import ChecklistVersion, VersionStatus
 def audit_create(
     *,
     team: Team,
-    user,
+    user: User,
     title: str,
     system_name: str,
     checklist_version: ChecklistVersion,
@@ -49,7 +53,7 @@ _EDITABLE_FIELDS = ("title", "system_name", "system_description", "intended_use"
 
 
 @transaction.atomic
-def audit_update(*, audit: Audit, user, **fields) -> Audit:
+def audit_update(*, audit: Audit, user: User, **fields: Any) -> Audit:
     """Change the audit's description fields (not its status or checklist version)."""
     ensure_can_edit(audit=audit, user=user)
     unknown = set(fields) - set(_EDITABLE_FIELDS)
@@ -65,13 +69,13 @@ def audit_update(*, audit: Audit, user, **fields) -> Audit:
 class IncompleteAudit(ValidationError):
     """Submission refused: `items` lists what is missing, question by question."""
 
-    def __init__(self, items):
+    def __init__(self, items: Sequence[MissingItem]) -> None:
         self.items = items
         super().__init__(f"{len(items)} item(s) must be completed before submitting.")
 
 
 @transaction.atomic
-def audit_submit(*, audit: Audit, user) -> Audit:
+def audit_submit(*, audit: Audit, user: User) -> Audit:
     """Send the audit to review; every required answer and required evidence must be there."""
     ensure_can_edit(audit=audit, user=user, action=Action.SUBMIT)
     missing = audit_missing_items(audit)
@@ -89,7 +93,7 @@ def audit_submit(*, audit: Audit, user) -> Audit:
 def audit_review(
     *,
     audit: Audit,
-    user,
+    user: User,
     decision: str,
     comment: str = "",
     principle_comments: dict[str, str] | None = None,
@@ -134,7 +138,7 @@ def audit_review(
 
 
 @transaction.atomic
-def audit_archive(*, audit: Audit, user) -> Audit:
+def audit_archive(*, audit: Audit, user: User) -> Audit:
     """Archive the audit (owners only). An archived audit is locked and hidden from work lists."""
     require(user, audit.team_id, Action.ARCHIVE)
     if audit.status == AuditStatus.ARCHIVED:
@@ -145,7 +149,7 @@ def audit_archive(*, audit: Audit, user) -> Audit:
 
 
 @transaction.atomic
-def audit_reaudit(*, audit: Audit, user) -> Audit:
+def audit_reaudit(*, audit: Audit, user: User) -> Audit:
     """Start a new audit of the same system on the latest published version of the checklist.
 
     The new audit is created at once; its answers are copied by a job after commit

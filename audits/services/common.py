@@ -1,5 +1,6 @@
 """Guards every audit write goes through: the user's role, and the audit's lock."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
 from audits.models import Audit, AuditStatus
@@ -13,7 +14,7 @@ class AuditLocked(PermissionDenied):
     """The audit's status forbids this write (approved and archived audits never change)."""
 
 
-def ensure_can_edit(*, audit: Audit, user, action: Action = Action.ANSWER) -> None:
+def ensure_can_edit(*, audit: Audit, user: User, action: Action = Action.ANSWER) -> None:
     """Refuse the write unless the user's role allows it and the audit is open for editing."""
     require(user, audit.team_id, action)
     if audit.status not in EDITABLE_STATUSES:

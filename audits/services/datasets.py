@@ -7,11 +7,15 @@ and runs again.
 
 import logging
 import secrets
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import PurePath
+from typing import Any, BinaryIO, cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 
 from audits.jobs.enqueue import run_enqueue
@@ -34,7 +38,7 @@ STORE_FAILED_MESSAGE = "The file could not be stored on the server. Try again la
 
 
 @transaction.atomic
-def dataset_ingest(*, audit: Audit, user, uploaded_file, sha256: str) -> Dataset:
+def dataset_ingest(*, audit: Audit, user: User, uploaded_file: File, sha256: str) -> Dataset:
     """Sniff an uploaded predictions file and keep it, under a random name, as a Dataset.
 
     `uploaded_file` is a Django UploadedFile (a temporary file for real uploads, which storage
@@ -69,7 +73,7 @@ def dataset_ingest(*, audit: Audit, user, uploaded_file, sha256: str) -> Dataset
     return dataset
 
 
-def _preview_document(uploaded_file) -> dict:
+def _preview_document(uploaded_file: File) -> dict[str, Any]:
     """What `preview()` finds at the head of the file, as the JSON stored on the Dataset."""
     try:
         with _upload_source(uploaded_file) as source:
@@ -92,13 +96,13 @@ def _preview_document(uploaded_file) -> dict:
 
 
 @contextmanager
-def _upload_source(uploaded_file):
+def _upload_source(uploaded_file: File) -> Iterator[str | BinaryIO]:
     path = getattr(uploaded_file, "temporary_file_path", None)
     if path is not None:
         yield path()
         return
     uploaded_file.seek(0)
-    yield uploaded_file
+    yield cast(BinaryIO, uploaded_file)  # a binary file object, as the engine reads it
     uploaded_file.seek(0)
 
 
@@ -107,7 +111,12 @@ def _upload_source(uploaded_file):
 
 @transaction.atomic
 def run_create(
-    *, dataset: Dataset, user, mapping: dict, options: dict, extra_checks: list[dict] = ()
+    *,
+    dataset: Dataset,
+    user: User,
+    mapping: Mapping[str, Any],
+    options: Mapping[str, Any],
+    extra_checks: Sequence[dict[str, Any]] = (),
 ) -> FairnessRun:
     """Create a fairness run of the dataset and start it (see `audits.jobs.run_enqueue`).
 
@@ -122,7 +131,7 @@ def run_create(
         # Empty means "not mapped": the engine takes None, never "".
         "mapping": {k: mapping.get(k) or None for k in ("y_true", "y_pred", "score", "pos_label")}
         | {"sensitive": list(mapping.get("sensitive") or [])},
-        "options": DEFAULT_OPTIONS
+        "options": dict(DEFAULT_OPTIONS)
         | {"bootstrap_draws": settings.FAIRNESS_BOOTSTRAP_DRAWS}
         | {k: v for k, v in options.items() if k in DEFAULT_OPTIONS}
         | {"max_groups": settings.FAIRNESS_MAX_GROUPS},
@@ -132,7 +141,7 @@ def run_create(
 
 
 @transaction.atomic
-def run_retry(*, run: FairnessRun, user) -> FairnessRun:
+def run_retry(*, run: FairnessRun, user: User) -> FairnessRun:
     """Run a failed run again, as a new run with the same configuration.
 
     A run whose worker died is only shown as failed until the sweep writes it; retrying it first
@@ -145,7 +154,7 @@ def run_retry(*, run: FairnessRun, user) -> FairnessRun:
     return _run_start(dataset=run.dataset, user=user, config=run.config)
 
 
-def _run_start(*, dataset: Dataset, user, config: dict) -> FairnessRun:
+def _run_start(*, dataset: Dataset, user: User, config: dict[str, Any]) -> FairnessRun:
     run = FairnessRun(dataset=dataset, config=config, created_by=user)
     run.full_clean()
     run.save()

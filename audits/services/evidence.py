@@ -5,6 +5,7 @@ import secrets
 import unicodedata
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
@@ -24,7 +25,7 @@ LINK_SCHEMES = ("http", "https")
 def evidence_add_file(
     *,
     audit: Audit,
-    user,
+    user: User,
     uploaded_file: UploadedFile,
     question: Question | None = None,
     description: str = "",
@@ -45,7 +46,7 @@ def evidence_add_file(
         question=question,
         original_name=original_name,
         content_type=file_type.content_type,
-        size=uploaded_file.size,
+        size=uploaded_file.size or 0,  # never 0 here: _check_upload refused an empty file
         sha256=_sha256(uploaded_file),
         storage_token=secrets.token_hex(16),
         description=description.strip(),
@@ -68,7 +69,7 @@ def evidence_add_file(
 def evidence_add_link(
     *,
     audit: Audit,
-    user,
+    user: User,
     url: str,
     question: Question | None = None,
     description: str = "",
@@ -91,7 +92,7 @@ def evidence_add_link(
 
 
 @transaction.atomic
-def evidence_delete(*, evidence: Evidence, user) -> None:
+def evidence_delete(*, evidence: Evidence, user: User) -> None:
     """Delete the evidence; its stored file goes once the deletion is committed."""
     _editable_audit(audit=evidence.audit, user=user)
     stored_name = evidence.file.name if evidence.file else ""
@@ -118,7 +119,7 @@ def too_large_message(size: int) -> str:
     return f"The file is {shown}; the limit is {shown_limit}."
 
 
-def _editable_audit(*, audit: Audit, user) -> Audit:
+def _editable_audit(*, audit: Audit, user: User) -> Audit:
     # Re-read the audit under a row lock, so a submission or approval racing this write is seen.
     current = Audit.objects.select_for_update().get(pk=audit.pk)
     ensure_can_edit(audit=current, user=user, action=Action.ANSWER)

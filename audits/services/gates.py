@@ -6,6 +6,7 @@ for each grouping, the value and whether it met the threshold. The answer is "pa
 grouping passed, "fail" when any failed, and "na" when the run could not compute the metric.
 """
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -41,7 +42,7 @@ def gate_checks(audit: Audit) -> list[dict]:
     return checks
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -67,7 +68,7 @@ def gate_note(*, run: FairnessRun, question: Question, value: str, checks: list[
     """The answer's note in Markdown: which run, each grouping's value against the threshold."""
     gate = question.gate or {}
     metric = str(gate.get("metric", "")).replace("_", " ")
-    symbol = COMPARISON_SYMBOLS.get(gate.get("comparison"), gate.get("comparison"))
+    symbol = COMPARISON_SYMBOLS.get(str(gate.get("comparison")), gate.get("comparison"))
     threshold = format(gate.get("threshold"), "g") if _is_number(gate.get("threshold")) else "?"
     lines = [f"From fairness run #{run.pk}: {describe_gate(gate)} — {GATE_VALUE_LABELS[value]}."]
     if checks:
@@ -87,7 +88,7 @@ def gate_note(*, run: FairnessRun, question: Question, value: str, checks: list[
     return "\n".join(lines)
 
 
-def _format_value(value) -> str:
+def _format_value(value: float | None) -> str:
     if value is None:
         return "undefined"
     return f"{value:.2f}" if abs(value) >= 0.01 or value == 0 else f"{value:.3g}"
@@ -145,7 +146,7 @@ def _link_run_as_evidence(*, run: FairnessRun, question: Question) -> None:
 
 @transaction.atomic
 def gate_override(
-    *, audit: Audit, question: Question, user, value: str, justification: str
+    *, audit: Audit, question: Question, user: User, value: str, justification: str
 ) -> Answer:
     """Set a gate answer by hand. Needs a written justification, which is recorded and shown.
 
@@ -158,7 +159,7 @@ def gate_override(
             "Only a metric-gate question of this audit's checklist can be overridden."
         )
     justification = (justification or "").strip()
-    errors = {}
+    errors: dict[str, str] = {}
     if value not in GATE_VALUES:
         errors["value"] = f"Choose one of: {', '.join(GATE_VALUES)}."
     if len(justification) < OVERRIDE_MIN_CHARS:

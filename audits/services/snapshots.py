@@ -95,7 +95,8 @@ def snapshot_verify(*, audit: Audit) -> list[tuple[str, str, str | None, bool]]:
     results = []
     for snapshot in ReportSnapshot.objects.filter(audit=audit).order_by("kind"):
         actual = None
-        if snapshot.file and snapshot.file.storage.exists(snapshot.file.name):
+        name = snapshot.file.name  # empty when there is no file
+        if name and snapshot.file.storage.exists(name):
             digest = hashlib.sha256()
             with snapshot.file.open("rb") as handle:
                 for chunk in iter(lambda: handle.read(1024 * 1024), b""):

@@ -1,5 +1,6 @@
 """Teams and memberships."""
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -16,7 +17,7 @@ def team_create(*, name: str, slug: str | None = None) -> Team:
 
 
 @transaction.atomic
-def membership_set(*, team: Team, user, role: str) -> Membership:
+def membership_set(*, team: Team, user: User, role: str) -> Membership:
     """Give the user the role in the team, adding them to it if needed."""
     membership, _ = Membership.objects.get_or_create(team=team, user=user, defaults={"role": role})
     if membership.role != role:

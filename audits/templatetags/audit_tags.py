@@ -10,7 +10,7 @@ from checklists.gates import describe_gate
 register = template.Library()
 
 # Colour plus an icon and a word, so status never depends on colour alone.
-_STATUS_STYLE = {
+_STATUS_STYLE: dict[str, tuple[str, str]] = {
     AuditStatus.DRAFT: ("secondary", "✎"),
     AuditStatus.IN_REVIEW: ("primary", "◔"),
     AuditStatus.CHANGES_REQUESTED: ("warning", "↺"),

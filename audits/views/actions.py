@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
@@ -15,13 +15,13 @@ from audits.selectors.audits import audit_get_for_user
 from audits.services import actions as services
 from audits.services.common import ensure_not_locked
 
-from .common import question_from_query, safe_next_url
+from .common import AuthenticatedHttpRequest, question_from_query, safe_next_url
 
 CHECK_NAME_MAX = 120
 
 
 @login_required
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = audit_get_for_user(request.user, pk=pk, action=Action.MANAGE_ACTIONS)
     ensure_not_locked(audit=audit)  # an approved audit shows no form, only why
     initial = {
@@ -46,7 +46,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+def action_edit(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
     remediation = action_get_for_user(
         request.user, audit_pk=pk, action_pk=action_pk, action=Action.MANAGE_ACTIONS
     )

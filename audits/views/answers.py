@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
@@ -12,11 +12,12 @@ from audits.forms.answers import answer_forms
 from audits.permissions import Action
 from audits.selectors.evidence import evidence_for_audit
 from audits.services.answers import AnswerChange, AnswerConflict, answers_save
+from audits.views.common import AuthenticatedHttpRequest
 from audits.views.context import audit_page_context
 
 
 @login_required
-def principle_answer(request: HttpRequest, pk: int, principle: str) -> HttpResponse:
+def principle_answer(request: AuthenticatedHttpRequest, pk: int, principle: str) -> HttpResponse:
     action = Action.ANSWER if request.method == "POST" else Action.VIEW
     audit = selectors.audit_get_for_user(request.user, pk=pk, action=action)
     context = audit_page_context(request.user, audit)

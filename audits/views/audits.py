@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,11 +13,12 @@ from audits import selectors
 from audits.forms.audits import AuditFilterForm, AuditForm, ReviewForm
 from audits.permissions import Action
 from audits.services import audits as audit_services
+from audits.views.common import AuthenticatedHttpRequest
 from audits.views.context import audit_page_context, radar_for
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = list(selectors.membership_list_for_user(request.user))
     context = {
         "memberships": memberships,
@@ -29,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = list(selectors.membership_list_for_user(request.user))
     form = AuditFilterForm(request.GET or None, teams=[m.team for m in memberships])
     filters = form.cleaned_data if form.is_valid() else {}
@@ -45,7 +46,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_create(request: HttpRequest) -> HttpResponse:
+def audit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = selectors.teams_allowing(request.user, Action.CREATE_AUDIT)
     if not teams:
         raise PermissionDenied("Starting an audit needs the owner or auditor role in a team.")
@@ -64,7 +65,7 @@ def audit_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.ANSWER)
     form = AuditForm(request.POST or None, instance=audit, creating=False)
     if request.method == "POST" and form.is_valid():
@@ -76,7 +77,7 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get_for_user(request.user, pk=pk)
     context = audit_page_context(request.user, audit)
     context["radar_svg"] = radar_for(context["scores"])
@@ -85,7 +86,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def audit_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.SUBMIT)
     try:
         audit_services.audit_submit(audit=audit, user=request.user)
@@ -100,7 +101,7 @@ def audit_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def audit_review(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.REVIEW)
     context = audit_page_context(request.user, audit)
     form = ReviewForm(request.POST or None, principles=context["principles"])
@@ -124,7 +125,7 @@ def audit_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def audit_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.ARCHIVE)
     try:
         audit_services.audit_archive(audit=audit, user=request.user)
@@ -137,7 +138,7 @@ def audit_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def audit_reaudit(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_reaudit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.REAUDIT)
     try:
         new_audit = audit_services.audit_reaudit(audit=audit, user=request.user)

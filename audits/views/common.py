@@ -1,11 +1,18 @@
 """Small helpers shared by the audits views."""
 
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from audits.models import Audit
 from audits.selectors.evidence import question_for_audit_get
 from checklists.models import Question
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a @login_required view, whose user is signed in (for the type checker only)."""
+
+    user: User
 
 
 def safe_next_url(request: HttpRequest, *, default: str) -> str:

@@ -1,16 +1,24 @@
 """What the audit page (and the pages built on it, such as the review page) shows."""
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+
 from audits import selectors
+from audits.models import Audit
 from audits.permissions import Action, allowed_actions
 from audits.reports.radar import radar_svg
+from audits.scoring import AuditScores
 from audits.selectors.actions import actions_for_audit
 from audits.selectors.datasets import runs_for_audit_as_seen
 from audits.selectors.evidence import evidence_for_audit
 from audits.selectors.reports import audit_is_sealing
 from audits.services.common import is_editable
+from checklists.models import Principle, Question
 
 
-def audit_page_context(user, audit) -> dict:
+def audit_page_context(user: User | AnonymousUser, audit: Audit) -> dict[str, Any]:
     """Scores, progress, findings, actions, runs and reviews of one audit, plus the user's rights."""
     questions = selectors.audit_questions(audit)
     answers = selectors.audit_answers(audit)
@@ -41,13 +49,13 @@ def audit_page_context(user, audit) -> dict:
     }
 
 
-def radar_for(scores) -> str:
+def radar_for(scores: AuditScores) -> str:
     """The radar chart of principle scores (drawn only by the pages that show it)."""
     return radar_svg([(p.name, p.score) for p in scores.principles])
 
 
-def _principles(questions) -> list:
-    seen = {}
+def _principles(questions: Iterable[Question]) -> list[Principle]:
+    seen: dict[str, Principle] = {}
     for question in questions:
         seen.setdefault(question.principle.code, question.principle)
     return list(seen.values())

@@ -32,6 +32,7 @@ from audits.services import datasets as dataset_services
 from audits.services import gates as gate_services
 from audits.services.common import ensure_can_edit, is_editable
 from audits.uploads import LimitedUploadHandler
+from audits.views.common import AuthenticatedHttpRequest
 
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
@@ -39,7 +40,7 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 @csrf_exempt  # outermost, so the CSRF check below runs only after the upload handler is in place
 @login_required
 @require_http_methods(["GET", "POST"])
-def dataset_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = audit_get_for_user(request.user, pk=pk, action=Action.ANSWER)
     # Refuse a locked audit before a byte of the (possibly huge) body is read.
     ensure_can_edit(audit=audit, user=request.user)
@@ -50,7 +51,7 @@ def dataset_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_protect
 def _dataset_upload(
-    request: HttpRequest, *, audit: Audit, handler: LimitedUploadHandler
+    request: AuthenticatedHttpRequest, *, audit: Audit, handler: LimitedUploadHandler
 ) -> HttpResponse:
     max_bytes = settings.DATASET_MAX_BYTES
     if request.method == "POST":
@@ -79,7 +80,7 @@ def _dataset_upload(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dataset_map(request: HttpRequest, pk: int, dataset_pk: int) -> HttpResponse:
+def dataset_map(request: AuthenticatedHttpRequest, pk: int, dataset_pk: int) -> HttpResponse:
     dataset = dataset_get_for_user(
         request.user, audit_pk=pk, dataset_pk=dataset_pk, action=Action.ANSWER
     )
@@ -131,7 +132,7 @@ def _message_run_started(request: HttpRequest, run: FairnessRun) -> None:
 
 @login_required
 @require_GET
-def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+def run_detail(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> HttpResponse:
     run = run_get_for_user(request.user, audit_pk=pk, run_pk=run_pk, action=Action.VIEW)
     audit = run.dataset.audit
     allowed = allowed_actions(request.user, audit.team_id)
@@ -159,7 +160,7 @@ def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def run_progress(request: HttpRequest, pk: int, run_pk: int) -> JsonResponse:
+def run_progress(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> JsonResponse:
     run = run_get_for_user(request.user, audit_pk=pk, run_pk=run_pk, action=Action.VIEW)
     payload = {
         "status": run.status,
@@ -187,7 +188,7 @@ def run_progress_label(run: FairnessRun) -> str:
 
 @login_required
 @require_POST
-def run_retry(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+def run_retry(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> HttpResponse:
     run = run_get_for_user(request.user, audit_pk=pk, run_pk=run_pk, action=Action.ANSWER)
     try:
         new_run = dataset_services.run_retry(run=run, user=request.user)
@@ -200,7 +201,7 @@ def run_retry(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def gate_override(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+def gate_override(request: AuthenticatedHttpRequest, pk: int, question_pk: int) -> HttpResponse:
     audit = audit_get_for_user(request.user, pk=pk, action=Action.ANSWER)
     ensure_can_edit(audit=audit, user=request.user)
     question = gate_question_get(audit, question_pk=question_pk)

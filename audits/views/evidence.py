@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -19,14 +19,14 @@ from audits.selectors.evidence import evidence_get_for_user
 from audits.services import evidence as services
 from audits.services.common import ensure_can_edit
 from audits.uploads import LimitedUploadHandler
-from audits.views.common import question_from_query, safe_next_url
+from audits.views.common import AuthenticatedHttpRequest, question_from_query, safe_next_url
 from checklists.models import Question
 
 
 @csrf_exempt  # outermost, so the CSRF check below runs only after the upload handler is in place
 @login_required
 @require_http_methods(["GET", "POST"])
-def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = audit_get_for_user(request.user, pk=pk, action=Action.ANSWER)
     # A locked audit shows no form, only why; and no byte of the body is read for it.
     ensure_can_edit(audit=audit, user=request.user)
@@ -38,7 +38,11 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_protect
 def _evidence_add(
-    request: HttpRequest, *, audit: Audit, question: Question | None, handler: LimitedUploadHandler
+    request: AuthenticatedHttpRequest,
+    *,
+    audit: Audit,
+    question: Question | None,
+    handler: LimitedUploadHandler,
 ) -> HttpResponse:
     next_url = safe_next_url(request, default=audit.get_absolute_url())
     is_post = request.method == "POST"
@@ -77,11 +81,11 @@ def _add_evidence(*, audit: Audit, user, data: dict) -> Evidence:
 
 @login_required
 @require_safe
-def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     evidence = evidence_get_for_user(
         request.user, audit_pk=pk, evidence_pk=evidence_pk, action=Action.VIEW
     )
-    if not evidence.file:
+    if not evidence.file.name:  # as `not evidence.file`
         raise Http404("This evidence is a link or a fairness run, not a file.")
     try:
         handle = evidence.file.storage.open(evidence.file.name, "rb")
@@ -102,7 +106,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
 
 @login_required
 @require_POST
-def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     evidence = evidence_get_for_user(
         request.user, audit_pk=pk, evidence_pk=evidence_pk, action=Action.ANSWER
     )

@@ -6,7 +6,7 @@ its sealing job runs, those two answer 503 with Retry-After, never an unsealed c
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
@@ -18,6 +18,7 @@ from audits.reports.exports import answers_csv, export_json, metrics_csv
 from audits.reports.pdf import PAGE_TEMPLATE, render_report_pdf, report_context, report_filename
 from audits.selectors.reports import audit_is_sealing
 from audits.services.snapshots import snapshot_content, snapshots_pending
+from audits.views.common import AuthenticatedHttpRequest
 
 CONTENT_TYPES = {
     SnapshotKind.PDF: "application/pdf",
@@ -29,7 +30,7 @@ SEALING_MESSAGE = "This approved audit's report is being sealed. Try again in a 
 
 
 @login_required
-def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+def report_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.VIEW)
     report = build_report(audit)
     context = {**report_context(report, for_print=False), "audit": audit}
@@ -39,7 +40,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.VIEW)
     sealed = _sealed(audit, SnapshotKind.PDF)
     if sealed is not None:
@@ -51,7 +52,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_json(request: HttpRequest, pk: int) -> HttpResponse:
+def report_json(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.VIEW)
     sealed = _sealed(audit, SnapshotKind.JSON)
     if sealed is not None:
@@ -63,20 +64,20 @@ def report_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def report_answers_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.VIEW)
     report = build_report(audit, charts=False)
     return _download(answers_csv(report), CSV_TYPE, audit, "csv", suffix="-answers")
 
 
 @login_required
-def report_metrics_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def report_metrics_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.VIEW)
     report = build_report(audit, charts=False)
     return _download(metrics_csv(report), CSV_TYPE, audit, "csv", suffix="-metrics")
 
 
-def _sealed(audit, kind: str) -> HttpResponse | None:
+def _sealed(audit, kind: SnapshotKind) -> HttpResponse | None:
     """The sealed snapshot of an approved audit as a download; None when there is none."""
     sealed = snapshot_content(audit=audit, kind=kind)
     if sealed is None:

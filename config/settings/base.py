@@ -3,6 +3,7 @@
 import importlib.util
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -111,9 +112,12 @@ LOGOUT_REDIRECT_URL = "login"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Bootstrap's dist files come from the bootstrap-wrapper wheel, so the app works offline (no CDN).
-_bootstrap_dir = Path(importlib.util.find_spec("bootstrap").submodule_search_locations[0])
+_bootstrap_spec = importlib.util.find_spec("bootstrap")
+if _bootstrap_spec is None or not _bootstrap_spec.submodule_search_locations:
+    raise ImportError("The bootstrap-wrapper package is not installed (see requirements.txt).")
+_bootstrap_dir = Path(_bootstrap_spec.submodule_search_locations[0])
 STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", _bootstrap_dir)]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     # Uploaded files live in a private folder that no URL maps to; only access-checked views serve them.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

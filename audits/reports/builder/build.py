@@ -22,6 +22,7 @@ from audits.selectors.reports import (
     report_snapshots,
 )
 from checklists.gates import describe_gate
+from checklists.models import Principle
 
 from .fairness import RunItem, run_item
 from .records import (
@@ -193,7 +194,7 @@ def _principle_sections(
             evidence_by_question.setdefault(item.question_code, []).append(item)
     weights = audit.checklist_version.principle_weights or {}
     items_by_principle: dict[str, list[QuestionItem]] = {}
-    principles = {}
+    principles: dict[str, Principle] = {}
     for question in questions:
         principles.setdefault(question.principle.code, question.principle)
         item = _question_item(
