@@ -59,8 +59,11 @@ Decisions the definitions leave open
 """
 
 from ._assess import assess
+from ._checks import VERDICTS
 from ._defaults import (
+    CHECK_GROUPS,
     DEFAULT_BOOTSTRAP_DRAWS,
+    DEFAULT_CHECK_GROUPS,
     DEFAULT_DISPARITY_METHOD,
     DEFAULT_EXCLUSION_SHARE,
     DEFAULT_FOUR_FIFTHS_THRESHOLD,
@@ -70,7 +73,9 @@ from ._defaults import (
     DEFAULT_REFERENCE_POLICY,
     DEFAULT_SEED,
     DEFAULT_THRESHOLD,
+    DEFAULT_VERDICT_POLICY,
     REFERENCE_POLICIES,
+    VERDICT_POLICIES,
 )
 from ._disparity import DISPARITY_NAMES, NAMED_DISPARITY_NAMES
 from ._disparity import METHODS as DISPARITY_METHODS
@@ -83,9 +88,11 @@ from ._report import ENGINE_VERSION, SCHEMA, FairnessReport
 from ._text import format_text
 
 __all__ = [
+    "CHECK_GROUPS",
     "CHECK_METRICS",
     "COMPARISONS",
     "DEFAULT_BOOTSTRAP_DRAWS",
+    "DEFAULT_CHECK_GROUPS",
     "DEFAULT_DISPARITY_METHOD",
     "DEFAULT_EXCLUSION_SHARE",
     "DEFAULT_FOUR_FIFTHS_THRESHOLD",
@@ -95,6 +102,7 @@ __all__ = [
     "DEFAULT_REFERENCE_POLICY",
     "DEFAULT_SEED",
     "DEFAULT_THRESHOLD",
+    "DEFAULT_VERDICT_POLICY",
     "DISPARITY_METHODS",
     "DISPARITY_NAMES",
     "ENGINE_VERSION",
@@ -110,6 +118,8 @@ __all__ = [
     "NAMED_DISPARITY_NAMES",
     "Preview",
     "REFERENCE_POLICIES",
+    "VERDICTS",
+    "VERDICT_POLICIES",
     "assess",
     "format_text",
     "looks_positive",

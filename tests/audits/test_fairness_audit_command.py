@@ -42,7 +42,10 @@ def test_failed_four_fifths_check_exits_1_after_printing_the_text_report():
     assert error is not None and error.returncode == 1
     assert str(error) == "1 check(s) failed: four_fifths on sex."
     assert text.startswith("Fairness report (fairness-report/1) for adult_predictions.csv")
-    assert "FAIL  four_fifths on sex: impact ratio 0.32 < 0.8" in text
+    assert (
+        "FAIL          four_fifths: impact_ratio 0.32 [0.29, 0.34] < 0.8 on sex (LL144 groups): "
+        "Female 0.079 vs Male 0.249 (reference)"
+    ) in text
     assert "  Female   5421" in text
 
 
@@ -56,13 +59,16 @@ def test_json_format_is_the_report_document(tmp_path):
 
 
 def test_passing_checks_exit_0(tmp_path):
-    data = "g,label,pred\n" + "A,1,1\nA,0,0\nB,1,1\nB,0,0\n" * 10
+    # 400 rows per group, both selecting half and predicting perfectly: the equalized odds
+    # difference is 0 in every draw, and the smallest impact ratio's interval stays above 0.8
+    # (the log ratio of two rates of 0.5 on 400 rows has a standard error of about 0.07).
+    data = "g,label,pred\n" + "A,1,1\nA,0,0\nB,1,1\nB,0,0\n" * 200
     path = tmp_path / "fair.csv"
     path.write_text(data)
     text, error = run(str(path), "--y-true", "label", "--y-pred", "pred", "--sensitive", "g",
                       "--check", "equalized_odds_difference <= 0.1")  # fmt: skip
     assert error is None
-    assert "FLAGS: 0 of 2 checks failed" in text
+    assert "FLAGS: 0 of 2 checks fail, 0 inconclusive, 2 pass" in text
 
 
 def test_output_option_writes_the_report_to_a_file(tmp_path):
@@ -116,5 +122,9 @@ def test_from_a_shell_a_failed_check_exits_1(tmp_path):
         cwd=ROOT, env=environment, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 1
-    assert "FLAGS: 1 of 1 checks failed" in result.stdout
+    assert (
+        "FLAGS: 1 of 1 checks fail, 0 inconclusive, 0 pass (verdicts from the 95% intervals)"
+        in result.stdout
+    )
+    assert "(point value: no interval)" in result.stdout
     assert result.stderr.strip() == "CommandError: 1 check(s) failed: four_fifths on sex."
