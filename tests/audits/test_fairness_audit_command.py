@@ -130,20 +130,19 @@ def test_from_a_shell_a_failed_check_exits_1(tmp_path):
     assert result.stderr.strip() == "CommandError: 1 check(s) failed: four_fifths on sex."
 
 
-def _small_group_file(tmp_path) -> str:
-    # A selects 20 of 40 (0.5), B 16 of 40 (0.4), C 0 of 2. On the reliable groups (A, B) the
+def _small_group_file(tmp_path) -> list[str]:
+    # A selects 20 of 40 (0.5), B 16 of 40 (0.4), C 0 of 6. On the reliable groups (A, B) the
     # DP ratio is 0.8 with an interval that spans 0.8: inconclusive. On all groups C's 0 makes
-    # it 0 in every draw that has a row of C (1 - (80/82)**82, about 87% of them; without one C
-    # is undefined and the draw compares A and B): well over 97.5% of the draws are below 0.8,
-    # so the whole interval is: fail.
+    # it 0 in every draw that has a row of C: all but (80/86)**86 = e**-6, about 0.25%, of them,
+    # so the whole interval is 0: fail.
     rows = [f"{g},{int(i < k)},{int(i < k)}" for g, n, k in (("A", 40, 20), ("B", 40, 16),
-            ("C", 2, 0)) for i in range(n)]  # fmt: skip
+            ("C", 6, 0)) for i in range(n)]  # fmt: skip
     path = tmp_path / "small_group.csv"
     path.write_text("g,label,pred\n" + "\n".join(rows) + "\n")
-    # C (2 of 82 rows, 2.4%) is left out of impact ratios with a 5% exclusion share, so the
+    # C (6 of 86 rows, 7%) is left out of impact ratios with an 8% exclusion share, so the
     # four-fifths screen is B's 0.8: inconclusive too.
     return [str(path), "--y-true", "label", "--y-pred", "pred", "--sensitive", "g",
-            "--exclusion-share", "0.05", "--check", "demographic_parity_ratio >= 0.8"]  # fmt: skip
+            "--exclusion-share", "0.08", "--check", "demographic_parity_ratio >= 0.8"]  # fmt: skip
 
 
 def test_inconclusive_checks_exit_0_and_the_text_says_why(tmp_path):
@@ -168,7 +167,7 @@ def test_check_groups_all_lets_the_two_row_group_fail_the_gate(tmp_path):
     text, error = run(*_small_group_file(tmp_path), "--check-groups", "all")
     assert error is not None and error.returncode == 1
     assert str(error) == "1 check(s) failed: demographic_parity_ratio >= 0.8 on g."
-    assert "FAIL          demographic_parity_ratio 0.00 [0.00, 0." in text
+    assert "FAIL          demographic_parity_ratio 0.00 [0.00, 0.00] < 0.8 on g" in text
     assert "< 0.8 on g (all groups): C 0.000 vs A 0.500" in text
 
 
