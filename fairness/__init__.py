@@ -48,10 +48,18 @@ Decisions the definitions leave open
   mapped, ``scoring_rate`` (share strictly above the median of all used scores) gets its own
   ``scoring_impact_ratio`` and a ``four_fifths_scoring`` check; ``impact_ratio`` is always the
   selection-rate one.
-- Checks: the four-fifths screen and every user check are evaluated on every grouping. A check
-  whose value is undefined has ``value`` and ``passed`` ``null`` and a ``reason``; it does not fail
-  the report (``report.passed`` is True when no check has ``passed`` False) and is listed in the
-  warnings.
+- Reliable disparities: per grouping, the disparities over the groups with at least
+  ``min_group_size`` rows (not Unknown), beside fairlearn's over every group, with the drivers
+  (the groups that set each value). ``null`` with a reason when fewer than two groups qualify.
+- Checks: the four-fifths screen and every user check are evaluated on every grouping; disparity
+  checks on the reliable disparities by default (``check_groups``), impact-ratio checks under
+  LL144's exclusion rule. ``passed`` is the point comparison; ``verdict`` is ``pass`` or ``fail``
+  only when the whole 95% interval is on one side of the threshold (each bound tested with the
+  check's own comparison), else ``inconclusive`` (``verdict_policy="point"``: the point
+  comparison; without an interval it falls back to it, ``verdict_basis`` ``"point"``). A check
+  whose value is undefined has ``value`` and ``passed`` ``null``, a ``reason``, and is
+  inconclusive. ``report.passed`` is True when no verdict is ``fail``; inconclusive checks are
+  listed in the warnings.
 - Mode: ``scoring`` when a score is mapped, else ``classification`` with y_true, else
   ``selection_only``; ``metrics`` lists what was computed.
 - Groups are sorted by label; intersection labels join values with ``" x "``.
@@ -59,8 +67,11 @@ Decisions the definitions leave open
 """
 
 from ._assess import assess
+from ._checks import VERDICTS
 from ._defaults import (
+    CHECK_GROUPS,
     DEFAULT_BOOTSTRAP_DRAWS,
+    DEFAULT_CHECK_GROUPS,
     DEFAULT_DISPARITY_METHOD,
     DEFAULT_EXCLUSION_SHARE,
     DEFAULT_FOUR_FIFTHS_THRESHOLD,
@@ -71,7 +82,9 @@ from ._defaults import (
     DEFAULT_REFERENCE_POLICY,
     DEFAULT_SEED,
     DEFAULT_THRESHOLD,
+    DEFAULT_VERDICT_POLICY,
     REFERENCE_POLICIES,
+    VERDICT_POLICIES,
 )
 from ._disparity import DISPARITY_NAMES, NAMED_DISPARITY_NAMES
 from ._disparity import METHODS as DISPARITY_METHODS
@@ -84,9 +97,11 @@ from ._report import ENGINE_VERSION, SCHEMA, FairnessReport
 from ._text import format_text
 
 __all__ = [
+    "CHECK_GROUPS",
     "CHECK_METRICS",
     "COMPARISONS",
     "DEFAULT_BOOTSTRAP_DRAWS",
+    "DEFAULT_CHECK_GROUPS",
     "DEFAULT_DISPARITY_METHOD",
     "DEFAULT_EXCLUSION_SHARE",
     "DEFAULT_FOUR_FIFTHS_THRESHOLD",
@@ -97,6 +112,7 @@ __all__ = [
     "DEFAULT_REFERENCE_POLICY",
     "DEFAULT_SEED",
     "DEFAULT_THRESHOLD",
+    "DEFAULT_VERDICT_POLICY",
     "DISPARITY_METHODS",
     "DISPARITY_NAMES",
     "ENGINE_VERSION",
@@ -112,6 +128,8 @@ __all__ = [
     "NAMED_DISPARITY_NAMES",
     "Preview",
     "REFERENCE_POLICIES",
+    "VERDICTS",
+    "VERDICT_POLICIES",
     "assess",
     "format_text",
     "looks_positive",

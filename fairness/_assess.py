@@ -11,8 +11,11 @@ import numpy as np
 import pyarrow as pa
 
 from ._bootstrap import auc_draws, bootstrap
+from ._checks import evaluate_checks, summary
 from ._defaults import (
+    CHECK_GROUPS,
     DEFAULT_BOOTSTRAP_DRAWS,
+    DEFAULT_CHECK_GROUPS,
     DEFAULT_DISPARITY_METHOD,
     DEFAULT_EXCLUSION_SHARE,
     DEFAULT_FOUR_FIFTHS_THRESHOLD,
@@ -21,6 +24,8 @@ from ._defaults import (
     DEFAULT_MIN_GROUP_SIZE,
     DEFAULT_SEED,
     DEFAULT_THRESHOLD,
+    DEFAULT_VERDICT_POLICY,
+    VERDICT_POLICIES,
 )
 from ._disparity import METHODS, disparity_names
 from ._errors import (
@@ -35,7 +40,7 @@ from ._groups import Grouping, build_groupings
 from ._mapping import Check, ColumnMapping
 from ._metrics import metrics_for
 from ._reader import ColumnPlan, CountingReader, RawCounts
-from ._report import SCHEMA, FairnessReport, evaluate_checks, versions
+from ._report import SCHEMA, FairnessReport, versions
 from ._sniff import DELIMITER_NAMES, Layout, locate_problem, sniff
 from ._source import InputStream, Progress, Source
 from ._table import Table, build_table
@@ -57,6 +62,8 @@ class Settings:
     max_groups: int
     threshold: float
     disparity_method: str
+    check_groups: str = DEFAULT_CHECK_GROUPS
+    verdict_policy: str = DEFAULT_VERDICT_POLICY
 
     def __post_init__(self) -> None:
         rules = [
@@ -71,6 +78,8 @@ class Settings:
                 self.disparity_method in METHODS,
                 "'between_groups' or 'to_overall'",
             ),
+            ("check_groups", self.check_groups in CHECK_GROUPS, "'reliable' or 'all'"),
+            ("verdict_policy", self.verdict_policy in VERDICT_POLICIES, "'interval' or 'point'"),
         ]
         for name, ok, rule in rules:
             if not ok:
@@ -91,6 +100,8 @@ class Settings:
             "max_groups": int(self.max_groups),
             "threshold": float(self.threshold),
             "disparity_method": self.disparity_method,
+            "check_groups": self.check_groups,
+            "verdict_policy": self.verdict_policy,
             "confidence_level": 0.95,
             "interval_methods": {"proportions": "wilson", "other": "bootstrap percentile"},
         }
@@ -201,6 +212,8 @@ def assess(
     max_columns: int = DEFAULT_MAX_COLUMNS,
     threshold: float = DEFAULT_THRESHOLD,
     disparity_method: str = DEFAULT_DISPARITY_METHOD,
+    check_groups: str = DEFAULT_CHECK_GROUPS,
+    verdict_policy: str = DEFAULT_VERDICT_POLICY,
     progress: Callable[[int, int], None] | Progress | None = None,
     app_version: str | None = None,
 ) -> FairnessReport:
@@ -224,7 +237,8 @@ def assess(
     exclusion_share : float
         Groups with a smaller share of the used rows are left out of impact ratios (LL144's 2%).
     min_group_size : int
-        Groups with fewer rows carry a small-sample warning.
+        Groups with fewer rows carry a small-sample warning and are left out of the reliable
+        disparities.
     bootstrap_draws : int
         Multinomial draws of the count table for the bootstrap intervals (0 to skip them).
     seed : int
@@ -237,6 +251,15 @@ def assess(
         Decision threshold on the score when no y_pred is mapped (``score >= threshold``).
     disparity_method : {"between_groups", "to_overall"}
         How disparities compare groups (fairlearn's ``method``).
+    check_groups : {"reliable", "all"}
+        The groups disparity checks are evaluated on: the reliable groups (at least
+        ``min_group_size`` rows, not Unknown), so that a group too small to read cannot fail or
+        pass a gate, or every known group (fairlearn's disparities). Impact-ratio checks always
+        follow LL144's exclusion rule.
+    verdict_policy : {"interval", "point"}
+        How a check's ``verdict`` is reached: from its 95% interval (pass or fail only when the
+        whole interval is on one side of the threshold, else inconclusive) or from its point
+        value.
     progress : callable, optional
         ``progress(done_bytes, total_bytes)``, called as blocks are read (at most once a block,
         always on the calling thread); total is 0 if unknown.
@@ -257,6 +280,7 @@ def assess(
     settings = Settings(
         reference_group, four_fifths_threshold, exclusion_share, int(min_group_size),
         int(bootstrap_draws), int(seed), int(max_groups), float(threshold), disparity_method,
+        check_groups, verdict_policy,
     )  # fmt: skip
     checks = [Check.parse(c) if isinstance(c, str) else c for c in checks]
     mapping.validate()
@@ -270,6 +294,9 @@ def assess(
         checks,
         four_fifths_threshold=settings.four_fifths_threshold,
         scoring=table.has_score,
+        check_groups=settings.check_groups,
+        verdict_policy=settings.verdict_policy,
+        bootstrapped=settings.bootstrap_draws > 0,
     )
     document = {
         "schema": SCHEMA,
@@ -287,7 +314,7 @@ def assess(
         "score": _score_summary(table, mapping, settings),
         "groupings": documents,
         "checks": check_entries,
-        "summary": _summary(check_entries),
+        "summary": summary(check_entries),
         "warnings": report_warnings(table, documents, check_entries, mapping, settings.to_dict()),
     }
     return FairnessReport(_clean(document))
@@ -345,27 +372,24 @@ def _evaluate(
         for g in groupings
     ]
     intervals = bootstrap(
-        table, groupings, [r.references for r in results], names=disparities, metrics=names,
-        method=settings.disparity_method, draws=settings.bootstrap_draws, seed=settings.seed,
+        table, groupings, [r.references for r in results], [r.reliable for r in results],
+        names=disparities, metrics=names, method=settings.disparity_method,
+        draws=settings.bootstrap_draws, seed=settings.seed,
     )  # fmt: skip
     for result, boot in zip(results, intervals, strict=True):
-        result.document["disparity_intervals"] = {
-            name: boot.disparities.get(name) for name in result.document["disparities"]
+        document = result.document
+        document["disparity_intervals"] = {
+            name: boot.disparities.get(name) for name in document["disparities"]
         }
+        document["reliable_disparity_intervals"] = {
+            name: boot.reliable_disparities.get(name) for name in document["reliable_disparities"]
+        }
+        for key, interval in boot.impact_minimum.items():
+            if document.get(f"{key}_min") is not None:
+                document[f"{key}_min_interval"] = interval
         for group, extra in zip(result.document["groups"], boot.groups, strict=False):
             group["intervals"].update(extra)
     return [r.document for r in results]
-
-
-def _summary(checks: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    failed = sum(c["passed"] is False for c in checks)
-    undetermined = sum(c["passed"] is None for c in checks)
-    return {
-        "passed": failed == 0,
-        "checks_failed": failed,
-        "checks_passed": len(checks) - failed - undetermined,
-        "checks_undetermined": undetermined,
-    }
 
 
 def _score_summary(

@@ -7,6 +7,10 @@ draw is one such vector of counts; the metrics of a draw follow from its counts 
 the draws. An interval is the 2.5th and 97.5th percentile of the draws where the quantity is
 defined, or ``None`` when it is defined in fewer than half of them. The reference group of impact
 ratios and the median of the scores are held at their values in the data.
+
+The reliable disparities use the same draws restricted to the reliable groups (their ``to_overall``
+value on those groups' drawn rows), and the smallest impact ratio's interval takes, per draw, the
+smallest ratio over the same included groups relative to the same reference group.
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ class BootstrapResult:
 
     disparities: dict[str, list[float] | None] = field(default_factory=dict)
     groups: list[dict[str, list[float] | None]] = field(default_factory=list)
+    reliable_disparities: dict[str, list[float] | None] = field(default_factory=dict)
+    #: Per impact-ratio kind, the interval of the grouping's smallest impact ratio.
+    impact_minimum: dict[str, list[float] | None] = field(default_factory=dict)
 
 
 def percentile_interval(samples: np.ndarray) -> list[float] | None:
@@ -48,13 +55,19 @@ class _GroupingDraws:
     """Per-draw values of one grouping, accumulated chunk by chunk."""
 
     def __init__(
-        self, table: Table, grouping: Grouping, references: dict[str, tuple[int, np.ndarray]]
+        self,
+        table: Table,
+        grouping: Grouping,
+        references: dict[str, tuple[int, np.ndarray]],
+        reliable: np.ndarray | None = None,
     ):
         self.grouping = grouping
         self.references = references
+        self.reliable = reliable
         self.samples: dict[str, list[np.ndarray]] = {}
         self.auc: AucLayout | None = None
         self.auc_all: AucLayout | None = None
+        self.auc_reliable: AucLayout | None = None
         if grouping.size == 0:
             return
         cells = table.cells
@@ -70,6 +83,13 @@ class _GroupingDraws:
             self.auc = AucLayout.build(fine.y_true, fine.score, group)  # type: ignore[arg-type]
             everyone = np.where(group >= 0, 0, -1)
             self.auc_all = AucLayout.build(fine.y_true, fine.score, everyone)  # type: ignore[arg-type]
+            if reliable is not None:
+                chosen = np.isin(group, reliable)
+                self.auc_reliable = AucLayout.build(
+                    fine.y_true,
+                    fine.score,
+                    np.where(chosen, 0, -1),  # type: ignore[arg-type]
+                )
 
     def add(self, draws: np.ndarray, names: Sequence[str], metrics, method: str) -> None:
         """Add the draws of the coarse cells: every quantity but the ROC AUC."""
@@ -91,6 +111,11 @@ class _GroupingDraws:
         values = confusion_metrics(counts)
         overall = confusion_metrics({k: v.sum(-1) for k, v in counts.items()})
         self._keep(all_disparities(names, values, overall, method), values, metrics)
+        if self.reliable is not None:
+            part = {k: v[:, self.reliable] for k, v in counts.items()}
+            values_r = {k: v for k, v in confusion_metrics(part).items() if k in metrics}
+            overall_r = confusion_metrics({k: v.sum(-1) for k, v in part.items()})
+            self._keep_reliable(all_disparities(names, values_r, overall_r, method))
         for key, rate in (
             ("impact_ratio", "selection_rate"),
             ("scoring_impact_ratio", "scoring_rate"),
@@ -101,6 +126,12 @@ class _GroupingDraws:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     ratio = np.where((base > 0) & included, values[rate] / base, np.nan)
                 self.samples.setdefault(f"group:{key}", []).append(ratio)
+                # The smallest ratio over the same included groups; undefined in a draw where
+                # the reference group selects nobody.
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    lowest = np.where(included, values[rate], np.inf).min(-1) / base[:, 0]
+                minimum = np.where(base[:, 0] > 0, lowest, np.nan)
+                self.samples.setdefault(f"min:{key}", []).append(minimum)
 
     def add_auc(self, draws: np.ndarray, names: Sequence[str], method: str) -> None:
         """Add the draws of the fine cells: the ROC AUC of each group and its disparities."""
@@ -111,6 +142,16 @@ class _GroupingDraws:
         if method == "to_overall":
             overall["roc_auc"] = self.auc_all.auc(draws)[:, 0]  # type: ignore[union-attr]
         self._keep(all_disparities(names, values, overall, method), values, ("roc_auc",))
+        if self.reliable is not None:
+            values_r = {"roc_auc": values["roc_auc"][:, self.reliable]}
+            overall_r = {"roc_auc": np.full(draws.shape[1], np.nan)}
+            if method == "to_overall":
+                overall_r["roc_auc"] = self.auc_reliable.auc(draws)[:, 0]  # type: ignore[union-attr]
+            self._keep_reliable(all_disparities(names, values_r, overall_r, method))
+
+    def _keep_reliable(self, disparities) -> None:
+        for name, samples in disparities.items():
+            self.samples.setdefault(f"reliable:{name}", []).append(samples)
 
     def _keep(self, disparities, values, metrics) -> None:
         for name, samples in disparities.items():
@@ -124,7 +165,12 @@ class _GroupingDraws:
         for name in names:
             if name in self.samples:
                 result.disparities[name] = percentile_interval(np.concatenate(self.samples[name]))
+            if f"reliable:{name}" in self.samples:
+                samples = np.concatenate(self.samples[f"reliable:{name}"])
+                result.reliable_disparities[name] = percentile_interval(samples)
         for key, chunks in self.samples.items():
+            if key.startswith("min:"):
+                result.impact_minimum[key[4:]] = percentile_interval(np.concatenate(chunks))
             if key.startswith("group:"):
                 stacked = np.concatenate(chunks)
                 for g in range(self.grouping.size):
@@ -170,6 +216,7 @@ def bootstrap(
     table: Table,
     groupings: Sequence[Grouping],
     references: Sequence[dict[str, tuple[int, np.ndarray]]],
+    reliable: Sequence[np.ndarray | None] | None = None,
     *,
     names: Sequence[str],
     metrics: Sequence[str],
@@ -184,7 +231,11 @@ def bootstrap(
     """
     if draws <= 0:
         return [BootstrapResult(groups=[{} for _ in g.labels]) for g in groupings]
-    states = [_GroupingDraws(table, g, r) for g, r in zip(groupings, references, strict=True)]
+    reliable = list(reliable) if reliable is not None else [None] * len(groupings)
+    states = [
+        _GroupingDraws(table, g, r, k)
+        for g, r, k in zip(groupings, references, reliable, strict=True)
+    ]
     rng = np.random.default_rng(seed)
     auc_names = [n for n in names if n.startswith("roc_auc_")]
     other_names = [n for n in names if not n.startswith("roc_auc_")]

@@ -33,6 +33,15 @@ DEFAULT_MAX_COLUMNS = 2000
 DEFAULT_THRESHOLD = 0.5
 #: fairlearn's ``method`` for disparities.
 DEFAULT_DISPARITY_METHOD = "between_groups"
+#: Which groups a disparity check is evaluated on: ``"reliable"`` (groups with at least
+#: ``min_group_size`` rows, so that a group of 2 people cannot decide a gate) or ``"all"``
+#: (every known group, fairlearn's disparities).
+DEFAULT_CHECK_GROUPS = "reliable"
+CHECK_GROUPS: tuple[str, ...] = ("reliable", "all")
+#: How a check's verdict is reached: from its 95% interval (``"interval"``: pass or fail only when
+#: the whole interval is on one side of the threshold) or from its point value (``"point"``).
+DEFAULT_VERDICT_POLICY = "interval"
+VERDICT_POLICIES: tuple[str, ...] = ("interval", "point")
 
 #: The keyword options of :func:`fairness.assess` with their defaults (read-only).
 DEFAULT_OPTIONS: Mapping[str, Any] = MappingProxyType(
@@ -46,5 +55,7 @@ DEFAULT_OPTIONS: Mapping[str, Any] = MappingProxyType(
         "bootstrap_draws": DEFAULT_BOOTSTRAP_DRAWS,
         "seed": DEFAULT_SEED,
         "max_groups": DEFAULT_MAX_GROUPS,
+        "check_groups": DEFAULT_CHECK_GROUPS,
+        "verdict_policy": DEFAULT_VERDICT_POLICY,
     }
 )

@@ -5,6 +5,11 @@ column of the grouping (the ``Unknown`` rows are left out, as LL144 leaves them 
 ratios). They equal fairlearn's ``MetricFrame`` fed those raw rows, and ``to_overall`` compares with
 the value on those rows, which is what ``MetricFrame.overall`` is for the rows it is given. The
 ``Unknown`` group's own metrics are computed the same way on its rows.
+
+The reliable disparities are the same measures over the grouping's reliable groups only (at least
+``min_group_size`` rows; ``Unknown`` is never one): they equal ``MetricFrame`` fed the raw rows of
+those groups, ``to_overall`` comparing with the value on those rows. A group too small to read
+cannot then set the value a check is evaluated on.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ._disparity import all_disparities, disparity_reason
+from ._drivers import disparity_drivers, impact_drivers
 from ._groups import UNKNOWN, Grouping, ImpactRatios, impact_ratios
 from ._metrics import PROPORTIONS, confusion_metrics, roc_auc, undefined_reason, wilson_interval
 from ._table import Cells, Table
@@ -39,6 +45,14 @@ class GroupingResult:
     document: dict[str, Any]
     #: Per impact-ratio kind: the reference group and which groups have an impact ratio.
     references: dict[str, tuple[int, np.ndarray]]
+    #: The indices of the reliable groups, or None when fewer than two (nothing to compare).
+    reliable: np.ndarray | None = None
+
+
+NOT_ENOUGH_RELIABLE = (
+    "fewer than two groups have at least {min_group_size} rows ({count} such group(s)); groups "
+    "with fewer rows and Unknown are left out of reliable disparities"
+)
 
 
 def _number(value: Any) -> float | None:
@@ -119,6 +133,63 @@ def _disparities(
     return out, reasons
 
 
+def _measure(
+    table: Table,
+    cell_group: np.ndarray,
+    fine_group: np.ndarray | None,
+    labels: Sequence[str],
+    names: Sequence[str],
+    disparity_names: Sequence[str],
+    method: str,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, Any]]:
+    """Per-group values and counts of ``labels``' groups, and their disparities and drivers."""
+    size = len(labels)
+    values, counts = metric_values(names, table, cell_group, fine_group, size)
+    # The value on all the compared rows, for to_overall: those rows as one group.
+    everyone = np.where(cell_group >= 0, 0, -1)
+    fine_everyone = None if fine_group is None else np.where(fine_group >= 0, 0, -1)
+    overall, _ = metric_values(names, table, everyone, fine_everyone, 1)
+    overall = {k: v[0] for k, v in overall.items()}
+    disparities, undefined = _disparities(disparity_names, values, overall, method)
+    drivers = disparity_drivers(disparity_names, values, overall, labels, method, disparities)
+    return values, counts, {"values": disparities, "undefined": undefined, "drivers": drivers}
+
+
+def _reliable_part(
+    table: Table,
+    grouping: Grouping,
+    n: np.ndarray,
+    names: Sequence[str],
+    disparity_names: Sequence[str],
+    options: Options,
+) -> tuple[dict[str, Any], np.ndarray | None]:
+    """The grouping's disparities over its reliable groups, and their indices (None if < 2)."""
+    index = np.flatnonzero(n >= options.min_group_size)
+    labels = [grouping.labels[g] for g in index]
+    entry: dict[str, Any] = {"reliable_groups": labels}
+    if len(index) < 2:
+        why = NOT_ENOUGH_RELIABLE.format(min_group_size=options.min_group_size, count=len(index))
+        entry |= {
+            "reliable_disparities": dict.fromkeys(disparity_names),
+            "reliable_disparity_drivers": dict.fromkeys(disparity_names),
+            "reliable_undefined": dict.fromkeys(disparity_names, why),
+        }
+        return entry, None
+    # Renumber the reliable groups 0..k-1 and send every other cell to -1 (left out); the last
+    # slot of ``remap`` is where a cell already at -1 (Unknown) lands.
+    remap = np.full(grouping.size + 1, -1, dtype=np.int64)
+    remap[index] = np.arange(len(index))
+    cell = remap[grouping.cell_group]
+    fine = None if grouping.fine_group is None else remap[grouping.fine_group]
+    _, _, spread = _measure(table, cell, fine, labels, names, disparity_names, options.method)
+    entry |= {
+        "reliable_disparities": spread["values"],
+        "reliable_disparity_drivers": spread["drivers"],
+        "reliable_undefined": spread["undefined"],
+    }
+    return entry, index
+
+
 def evaluate_grouping(
     table: Table,
     grouping: Grouping,
@@ -129,20 +200,23 @@ def evaluate_grouping(
 ) -> GroupingResult:
     """Compute every number of one grouping's entry in the report."""
     size = grouping.size
-    values, counts = metric_values(names, table, grouping.cell_group, grouping.fine_group, size)
     if size:
-        # The value on all known rows, for to_overall: the grouping's rows as one group.
-        everyone = np.where(grouping.cell_group >= 0, 0, -1)
-        fine_everyone = (
-            None if grouping.fine_group is None else np.where(grouping.fine_group >= 0, 0, -1)
-        )
-        overall, _ = metric_values(names, table, everyone, fine_everyone, 1)
-        disparities, undefined = _disparities(
-            disparity_names, values, {k: v[0] for k, v in overall.items()}, options.method
-        )
+        values, counts, spread = _measure(
+            table, grouping.cell_group, grouping.fine_group, grouping.labels, names,
+            disparity_names, options.method,
+        )  # fmt: skip
     else:
-        disparities = dict.fromkeys(disparity_names)
-        undefined = dict.fromkeys(disparity_names, "there is no group with a known value")
+        values, counts = metric_values(names, table, grouping.cell_group, grouping.fine_group, 0)
+        why = "there is no group with a known value"
+        spread = {
+            "values": dict.fromkeys(disparity_names),
+            "undefined": dict.fromkeys(disparity_names, why),
+            "drivers": dict.fromkeys(disparity_names),
+        }
+    disparities, undefined = spread["values"], spread["undefined"]
+    reliable, reliable_index = _reliable_part(
+        table, grouping, counts["n"], names, disparity_names, options
+    )
     shares = counts["n"] / table.rows_used
     impacts = _impacts(grouping, names, values, counts["n"], shares, options)
     groups = [
@@ -159,7 +233,10 @@ def evaluate_grouping(
         "groups": groups,
         "disparities": disparities,
         "disparity_intervals": {},
+        "disparity_drivers": spread["drivers"],
         "undefined": undefined,
+        **reliable,
+        "reliable_disparity_intervals": {},
     }
     for key, impact in impacts.items():
         prefix = "" if key == "impact_ratio" else "scoring_"
@@ -168,6 +245,13 @@ def evaluate_grouping(
         )
         document[f"{prefix}reference_rule"] = impact.rule
         document[f"{key}_min"] = impact.minimum
+        document[f"{key}_min_interval"] = None
+        rate = "selection_rate" if key == "impact_ratio" else "scoring_rate"
+        document[f"{key}_min_drivers"] = (
+            None
+            if impact.minimum is None
+            else impact_drivers(impact.ratios, values[rate], impact.reference, grouping.labels)
+        )
         if impact.minimum_reason:
             undefined[key] = impact.minimum_reason
     document["excluded_groups"] = [g["label"] for g in groups if g["excluded"]]
@@ -176,7 +260,7 @@ def evaluate_grouping(
         for key, impact in impacts.items()
         if impact.reference is not None and impact.minimum is not None
     }
-    return GroupingResult(document=document, references=references)
+    return GroupingResult(document=document, references=references, reliable=reliable_index)
 
 
 def _impacts(grouping, names, values, counts, shares, options: Options) -> dict[str, ImpactRatios]:

@@ -6,16 +6,30 @@ import copy
 import importlib.metadata
 import json
 import platform
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._mapping import Check
+from ._checks import (
+    FOUR_FIFTHS,
+    FOUR_FIFTHS_SCORING,
+    check_verdict,
+    evaluate_checks,
+    overall_verdict,
+)
+
+__all__ = [
+    "ENGINE_VERSION",
+    "FOUR_FIFTHS",
+    "FOUR_FIFTHS_SCORING",
+    "SCHEMA",
+    "FairnessReport",
+    "evaluate_checks",
+    "versions",
+]
 
 SCHEMA = "fairness-report/1"
-ENGINE_VERSION = "1.0.0"
-FOUR_FIFTHS = "four_fifths"
-FOUR_FIFTHS_SCORING = "four_fifths_scoring"
+ENGINE_VERSION = "1.1.0"
 # What the numbers depend on at run time: always reported.
 _RUNTIME_PACKAGES = ("numpy", "pyarrow")
 # The tests' oracle, not the engine's runtime: reported when installed, so that a report names the
@@ -51,54 +65,6 @@ def versions(*, app_version: str | None = None) -> dict[str, str]:
     return out
 
 
-def _check_value(grouping: Mapping[str, Any], metric: str) -> tuple[float | None, str | None]:
-    if metric in ("impact_ratio", "scoring_impact_ratio"):
-        key = f"{metric}_min"
-        if key not in grouping:
-            return None, "needs a score, which is not mapped"
-        return grouping[key], grouping["undefined"].get(metric)
-    if metric not in grouping["disparities"]:
-        return None, "not computed: it needs a column that is not mapped (y_true or score)"
-    return grouping["disparities"][metric], grouping["undefined"].get(metric)
-
-
-def evaluate_checks(
-    groupings: Sequence[Mapping[str, Any]],
-    checks: Sequence[Check],
-    *,
-    four_fifths_threshold: float,
-    scoring: bool,
-) -> list[dict[str, Any]]:
-    """Evaluate the four-fifths screen and the user's checks on every grouping.
-
-    A check whose value is undefined has ``value`` and ``passed`` null and says why in
-    ``reason``; it does not fail the report (see :attr:`FairnessReport.passed`).
-    """
-    all_checks = [Check("impact_ratio", ">=", four_fifths_threshold, FOUR_FIFTHS)]
-    if scoring:
-        all_checks.append(
-            Check("scoring_impact_ratio", ">=", four_fifths_threshold, FOUR_FIFTHS_SCORING)
-        )
-    all_checks += list(checks)
-    entries = []
-    for check in all_checks:
-        for grouping in groupings:
-            value, reason = _check_value(grouping, check.metric)
-            entries.append(
-                {
-                    "name": check.name,
-                    "grouping": grouping["name"],
-                    "metric": check.metric,
-                    "comparison": check.comparison,
-                    "value": value,
-                    "threshold": check.threshold,
-                    "passed": None if value is None else check.passes(value),
-                    "reason": (reason or "undefined") if value is None else None,
-                }
-            )
-    return entries
-
-
 @dataclass(frozen=True)
 class FairnessReport:
     """The result of :func:`assess`: the ``fairness-report/1`` document and accessors.
@@ -127,14 +93,29 @@ class FairnessReport:
         return cls(copy.deepcopy(dict(document)))
 
     @property
+    def verdict(self) -> str:
+        """``fail`` if any check's verdict is fail, else ``inconclusive`` if any is, else ``pass``."""
+        return overall_verdict(self.document["checks"])
+
+    @property
     def passed(self) -> bool:
-        """True when no check failed (checks that could not be evaluated do not fail)."""
-        return all(check["passed"] is not False for check in self.document["checks"])
+        """True when no check's verdict is ``fail``.
+
+        This follows the verdicts (since engine 1.1): an inconclusive check (its interval spans
+        the threshold, or its value is undefined) does not fail the report. A check's own
+        ``passed`` is still the point comparison.
+        """
+        return not self.failed_checks
 
     @property
     def failed_checks(self) -> list[dict[str, Any]]:
-        """The check entries that failed."""
-        return [c for c in self.document["checks"] if c["passed"] is False]
+        """The check entries whose verdict is ``fail``."""
+        return [c for c in self.document["checks"] if check_verdict(c) == "fail"]
+
+    @property
+    def inconclusive_checks(self) -> list[dict[str, Any]]:
+        """The check entries whose verdict is ``inconclusive``."""
+        return [c for c in self.document["checks"] if check_verdict(c) == "inconclusive"]
 
     @property
     def mode(self) -> str:

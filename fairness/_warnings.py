@@ -92,6 +92,12 @@ def report_warnings(
             f"Check '{check['name']}' could not be evaluated on {check['grouping']}: "
             f"{check['reason']}."
         )
+    for check in checks:
+        if check.get("verdict") == "inconclusive" and check["value"] is not None:
+            out.append(
+                f"Check '{check['name']}' on {check['grouping']} is inconclusive: "
+                f"{check['verdict_reason']}."
+            )
     for grouping in groupings:
         out += _grouping_warnings(grouping, settings)
     return out

@@ -81,6 +81,8 @@ def tables(draw):
         "with_pred": with_pred,
         "rows": rows,
         "method": draw(st.sampled_from(["between_groups", "to_overall"])),
+        # Small enough that random tables have both reliable groups and groups left out.
+        "min_group_size": draw(st.integers(0, 8)),
     }
 
 
@@ -133,10 +135,12 @@ def _check_metrics(entry: dict, expected: dict) -> None:
             assert entry["undefined"][name], (entry["label"], name)
 
 
-def _check_disparities(grouping: dict, mf, method: str) -> None:
+def _check_disparities(grouping: dict, mf, method: str, prefix: str = "") -> None:
+    """``{prefix}disparities`` equal MetricFrame's difference / ratio on the rows it was fed."""
     by_group = mf.by_group
     difference, ratio = mf.difference(method=method), mf.ratio(method=method)
-    for name, ours in grouping["disparities"].items():
+    undefined = grouping[f"{prefix}undefined"]
+    for name, ours in grouping[f"{prefix}disparities"].items():
         base, kind = name.rsplit("_", 1)
         parts = NAMED[base][2] if base in NAMED else (base,)
         values = []
@@ -148,9 +152,47 @@ def _check_disparities(grouping: dict, mf, method: str) -> None:
         # Equalized odds is the worse of its defined parts.
         values = [v for v in values if not np.isnan(v)]
         expected = (max(values) if kind == "difference" else min(values)) if values else np.nan
-        assert _same(ours, expected), (grouping["name"], name, ours, expected)
+        assert _same(ours, expected), (grouping["name"], prefix, name, ours, expected)
         if ours is None:
-            assert grouping["undefined"][name]
+            assert undefined[name]
+
+
+def _ties(column: pd.Series, value: float) -> set:
+    return {label for label, v in column.items() if abs(v - value) <= TOLERANCE}
+
+
+def _check_drivers(grouping: dict, mf, method: str, prefix: str = "") -> None:
+    """Drivers are fairlearn's by_group argmax / argmin (first label on a tie)."""
+    by_group = mf.by_group
+    for name, drivers in grouping[f"{prefix}disparity_drivers"].items():
+        value = grouping[f"{prefix}disparities"][name]
+        if value is None:
+            assert drivers is None, (name, drivers)
+            continue
+        base, kind = name.rsplit("_", 1)
+        part = drivers.get("part", (NAMED[base][2] if base in NAMED else (base,))[0])
+        column = by_group[part].dropna().astype(float)
+        # idxmax / idxmin, up to groups whose values differ by rounding only (a tie computed
+        # two ways, e.g. the ROC AUC from counts and from rows).
+        assert drivers["max"] in _ties(column, column.max()), (name, drivers)
+        assert drivers["min"] in _ties(column, column.min()), (name, drivers)
+        if len(_ties(column, column.max())) == 1:
+            assert drivers["max"] == column.idxmax()
+        if len(_ties(column, column.min())) == 1:
+            assert drivers["min"] == column.idxmin()
+        assert _same(drivers["max_value"], column.max())
+        assert _same(drivers["min_value"], column.min())
+        spreads = mf.difference(method=method) if kind == "difference" else mf.ratio(method=method)
+        assert _same(value, spreads[part]), (name, part)  # the part that set the value
+        if method == "to_overall":
+            overall = float(mf.overall[part])
+            assert _same(drivers["overall_value"], overall)
+            if kind == "difference":
+                distance = (column - overall).abs()
+                assert drivers["farthest"] in _ties(distance, distance.max()), (name, drivers)
+            else:
+                ratios = (column / overall).map(lambda r: 1 / r if r > 1 else r)
+                assert drivers["farthest"] in _ties(ratios, ratios.min()), (name, drivers)
 
 
 def _check_named_functions(
@@ -178,7 +220,13 @@ def _check_named_functions(
 def test_every_metric_and_disparity_equals_fairlearn_on_the_raw_rows(case):
     source, mapping, sensitive = _file_and_mapping(case)
     try:
-        report = assess(source, mapping, bootstrap_draws=0, disparity_method=case["method"])
+        report = assess(
+            source,
+            mapping,
+            bootstrap_draws=0,
+            disparity_method=case["method"],
+            min_group_size=case["min_group_size"],
+        )
     except DatasetError as error:
         # The only refusals random tables can provoke: nothing usable, or the label never positive.
         labels = [yt for _, yt, _, _ in case["rows"]]
@@ -217,7 +265,24 @@ def test_every_metric_and_disparity_equals_fairlearn_on_the_raw_rows(case):
         for label, expected in mf.by_group.iterrows():
             _check_metrics(entries[label], expected.to_dict())
         _check_disparities(grouping, mf, case["method"])
+        _check_drivers(grouping, mf, case["method"])
         _check_named_functions(grouping, frame[known], groups, mf, case["method"])
+        # Reliable: the same measures on the raw rows of the groups with enough rows only.
+        sizes = groups.value_counts()
+        reliable = sorted(sizes.index[sizes >= case["min_group_size"]])
+        assert grouping["reliable_groups"] == reliable
+        if len(reliable) < 2:
+            assert all(v is None for v in grouping["reliable_disparities"].values())
+            assert all(grouping["reliable_undefined"].values())
+            continue
+        chosen = groups[groups.isin(reliable)]
+        mf_reliable = oracle.metric_frame(frame.loc[chosen.index], functions, chosen)
+        _check_disparities(grouping, mf_reliable, case["method"], prefix="reliable_")
+        _check_drivers(grouping, mf_reliable, case["method"], prefix="reliable_")
+        _check_named_functions(
+            {"disparities": grouping["reliable_disparities"]},
+            frame.loc[chosen.index], chosen, mf_reliable, case["method"],
+        )  # fmt: skip
 
 
 @pytest.mark.parametrize("method", ["between_groups", "to_overall"])

@@ -139,10 +139,13 @@ def test_undefined_values_are_null_with_a_reason_never_zero(write):
 
 
 def test_four_fifths_and_user_checks_are_evaluated_on_every_grouping(report):
+    # Every group of the small file has fewer than 30 rows: on all groups (fairlearn's
+    # disparities), as before verdicts; test_verdicts.py covers the reliable default.
     checked = assess(
         SMALL,
         MAPPING,
         bootstrap_draws=0,
+        check_groups="all",
         checks=[
             Check("equalized_odds_difference", "<=", 0.35),
             "dp: demographic_parity_ratio >= 0.5",
@@ -169,9 +172,21 @@ def test_four_fifths_and_user_checks_are_evaluated_on_every_grouping(report):
         "threshold",
         "passed",
         "reason",
+        "interval",
+        "verdict",
+        "verdict_basis",
+        "verdict_reason",
+        "check_groups",
+        "drivers",
     }
+    # Without a bootstrap every verdict is the point comparison.
+    assert [c["verdict"] for c in checked.checks] == [
+        {True: "pass", False: "fail"}[passed] for _, _, passed in entries
+    ]
     assert checked.to_dict()["summary"] == {
         "passed": False,
+        "verdict": "fail",
+        "verdicts": {"pass": 4, "fail": 5, "inconclusive": 0},
         "checks_failed": 5,
         "checks_passed": 4,
         "checks_undetermined": 0,
@@ -257,7 +272,9 @@ def test_format_text_puts_flags_and_warnings_before_the_tables(report):
         text.index("\nsex  (reference"),
     )
     assert flags < warnings < first_table
-    assert "FAIL  four_fifths on sex: impact ratio 0.62 < 0.8" in text
+    # 20 rows: the smallest impact ratio's interval spans 0.8, so the screen is inconclusive.
+    assert "INCONCLUSIVE  four_fifths: impact_ratio 0.62 [" in text
+    assert "< 0.8 on sex (LL144 groups): F 0." in text
     assert "screening threshold" in text and "not a verdict of fairness" in text
     assert "unfair" not in text
 

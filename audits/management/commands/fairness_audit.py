@@ -1,7 +1,7 @@
 """``manage.py fairness_audit``: the fairness engine from the command line, for release gates.
 
-Exit status: 0 when every check passes, 1 when a check fails, 2 on bad input (one line on
-stderr, no traceback). All the work is done by :mod:`fairness`; this only parses options,
+Exit status: 1 when a check's verdict is ``fail`` (with ``--strict``, also ``inconclusive``), 2 on
+bad input (one line on stderr, no traceback), 0 otherwise. All the work is done by :mod:`fairness`; this only parses options,
 writes the report and maps the outcome to an exit status.
 """
 
@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fairness import (
+    CHECK_GROUPS,
     DEFAULT_BOOTSTRAP_DRAWS,
+    DEFAULT_CHECK_GROUPS,
     DEFAULT_DISPARITY_METHOD,
     DEFAULT_EXCLUSION_SHARE,
     DEFAULT_FOUR_FIFTHS_THRESHOLD,
@@ -21,7 +23,9 @@ from fairness import (
     DEFAULT_MIN_GROUP_SIZE,
     DEFAULT_SEED,
     DEFAULT_THRESHOLD,
+    DEFAULT_VERDICT_POLICY,
     DISPARITY_METHODS,
+    VERDICT_POLICIES,
     Check,
     ColumnMapping,
     DatasetError,
@@ -35,9 +39,9 @@ EXIT_BAD_INPUT = 2
 
 class Command(BaseCommand):
     help = (
-        "Compute fairness metrics of a predictions CSV (fairness-report/1). Exits 0 when every "
-        "check passes, 1 when a check fails (the four-fifths screen is always checked) and 2 on "
-        "bad input."
+        "Compute fairness metrics of a predictions CSV (fairness-report/1). Exits 1 when a "
+        "check's verdict is fail (the four-fifths screen is always checked; with --strict also "
+        "when one is inconclusive), 2 on bad input and 0 otherwise."
     )
     # No database or system checks: this runs in pipelines that have neither.
     requires_system_checks: list[str] = []
@@ -75,6 +79,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--disparity-method", choices=DISPARITY_METHODS, default=DEFAULT_DISPARITY_METHOD
         )
+        parser.add_argument(
+            "--check-groups", choices=CHECK_GROUPS, default=DEFAULT_CHECK_GROUPS,
+            help="groups disparity checks use: reliable (at least --min-group-size rows) or all",
+        )  # fmt: skip
+        parser.add_argument(
+            "--verdict-policy", choices=VERDICT_POLICIES, default=DEFAULT_VERDICT_POLICY,
+            help="verdict from the 95%% interval (inconclusive when it spans the threshold) "
+            "or from the point value",
+        )  # fmt: skip
+        parser.add_argument(
+            "--strict", action="store_true",
+            help="exit 1 when a check is inconclusive, too",
+        )  # fmt: skip
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument("--output", help="write the report to this file instead of stdout")
 
@@ -100,6 +117,8 @@ class Command(BaseCommand):
                 max_groups=options["max_groups"],
                 threshold=options["threshold"],
                 disparity_method=options["disparity_method"],
+                check_groups=options["check_groups"],
+                verdict_policy=options["verdict_policy"],
                 app_version=settings.APP_VERSION,
             )
         except (DatasetError, ValueError) as error:
@@ -117,8 +136,13 @@ class Command(BaseCommand):
         else:
             self.stdout.write(text, ending="")
         failed = report.failed_checks
-        if failed:
-            names = "; ".join(f"{c['name']} on {c['grouping']}" for c in failed)
-            raise CommandError(
-                f"{len(failed)} check(s) failed: {names}.", returncode=EXIT_CHECK_FAILED
-            )
+        inconclusive = report.inconclusive_checks if options["strict"] else []
+        if failed or inconclusive:
+            parts = [
+                f"{len(found)} check(s) {what}: "
+                + "; ".join(f"{c['name']} on {c['grouping']}" for c in found)
+                + "."
+                for found, what in ((failed, "failed"), (inconclusive, "inconclusive (--strict)"))
+                if found
+            ]
+            raise CommandError(" ".join(parts), returncode=EXIT_CHECK_FAILED)
