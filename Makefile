@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The suite runs in as many processes as there are cores (at most four).
+PYTEST_ARGS ?= -n auto --maxprocesses 4
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run test lint seed migrate run-prod clean help system-deps
