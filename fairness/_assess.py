@@ -282,7 +282,7 @@ def assess(
         int(bootstrap_draws), int(seed), int(max_groups), float(threshold), disparity_method,
         check_groups, verdict_policy,
     )  # fmt: skip
-    checks = [Check.parse(c) if isinstance(c, str) else c for c in checks]
+    parsed_checks: list[Check] = [Check.parse(c) if isinstance(c, str) else c for c in checks]
     mapping.validate()
     table, source_info = _count(source, mapping, settings, progress, max_columns=max_columns)
     groupings = build_groupings(table, max_groups=settings.max_groups)
@@ -291,7 +291,7 @@ def assess(
     documents = _evaluate(table, groupings, names, settings)
     check_entries = evaluate_checks(
         documents,
-        checks,
+        parsed_checks,
         four_fifths_threshold=settings.four_fifths_threshold,
         scoring=table.has_score,
         check_groups=settings.check_groups,

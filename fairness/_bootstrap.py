@@ -15,8 +15,9 @@ smallest ratio over the same included groups relative to the same reference grou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -80,18 +81,22 @@ class _GroupingDraws:
         self.slots = sorted_index[self.starts]
         if table.fine is not None and grouping.fine_group is not None and grouping.size:
             fine, group = table.fine, grouping.fine_group
-            self.auc = AucLayout.build(fine.y_true, fine.score, group)  # type: ignore[arg-type]
+            # The fine cells exist only with a score, so they always carry it.
+            score = cast(np.ndarray, fine.score)
+            self.auc = AucLayout.build(fine.y_true, score, group)
             everyone = np.where(group >= 0, 0, -1)
-            self.auc_all = AucLayout.build(fine.y_true, fine.score, everyone)  # type: ignore[arg-type]
+            self.auc_all = AucLayout.build(fine.y_true, score, everyone)
             if reliable is not None:
                 chosen = np.isin(group, reliable)
                 self.auc_reliable = AucLayout.build(
                     fine.y_true,
-                    fine.score,
-                    np.where(chosen, 0, -1),  # type: ignore[arg-type]
+                    score,
+                    np.where(chosen, 0, -1),
                 )
 
-    def add(self, draws: np.ndarray, names: Sequence[str], metrics, method: str) -> None:
+    def add(
+        self, draws: np.ndarray, names: Sequence[str], metrics: Sequence[str], method: str
+    ) -> None:
         """Add the draws of the coarse cells: every quantity but the ROC AUC."""
         size = self.grouping.size
         if size == 0:
@@ -149,11 +154,16 @@ class _GroupingDraws:
                 overall_r["roc_auc"] = self.auc_reliable.auc(draws)[:, 0]  # type: ignore[union-attr]
             self._keep_reliable(all_disparities(names, values_r, overall_r, method))
 
-    def _keep_reliable(self, disparities) -> None:
+    def _keep_reliable(self, disparities: Mapping[str, np.ndarray]) -> None:
         for name, samples in disparities.items():
             self.samples.setdefault(f"reliable:{name}", []).append(samples)
 
-    def _keep(self, disparities, values, metrics) -> None:
+    def _keep(
+        self,
+        disparities: Mapping[str, np.ndarray],
+        values: Mapping[str, np.ndarray],
+        metrics: Sequence[str],
+    ) -> None:
         for name, samples in disparities.items():
             self.samples.setdefault(name, []).append(samples)
         for name in BOOTSTRAP_METRICS:
@@ -178,7 +188,7 @@ class _GroupingDraws:
         return result
 
 
-def _draw(rng: np.random.Generator, counts: np.ndarray, draws: int):
+def _draw(rng: np.random.Generator, counts: np.ndarray, draws: int) -> Iterator[np.ndarray]:
     """Yield multinomial draws of ``counts``, shape (cells, draws), in chunks that bound memory.
 
     With fewer rows than about four per cell, resampling rows (uniform indices, then counting them

@@ -182,7 +182,8 @@ def evaluate_checks(
 def check_verdict(check: Mapping[str, Any]) -> str:
     """The verdict of a check entry; for a document written before verdicts, from ``passed``."""
     if "verdict" in check:
-        return check["verdict"]
+        verdict: str = check["verdict"]
+        return verdict
     return {True: "pass", False: "fail", None: "inconclusive"}[check.get("passed")]
 
 

@@ -55,7 +55,9 @@ def disparity_names(metrics: Iterable[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def spread(values: np.ndarray, overall: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
+def spread(
+    values: np.ndarray, overall: np.ndarray | float, method: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Return (difference, ratio) over the last axis of ``values``, NaN where undefined.
 
     ``values`` has shape (..., groups) with NaN for undefined groups; ``overall`` has shape (...).

@@ -31,7 +31,13 @@ def _first(column: np.ndarray, defined: np.ndarray, *, highest: bool) -> int:
     return int(np.where(defined, column, np.inf).argmin())
 
 
-def _worse_part(parts: Sequence[str], values, overall, method: str, kind: str) -> str:
+def _worse_part(
+    parts: Sequence[str],
+    values: Mapping[str, np.ndarray],
+    overall: Mapping[str, float],
+    method: str,
+    kind: str,
+) -> str:
     """The part whose spread is the reported one: np.fmax / np.fmin keep the first on a tie."""
     index = 0 if kind == "difference" else 1
     best, best_value = parts[0], np.nan

@@ -148,8 +148,8 @@ def _measure(
     # The value on all the compared rows, for to_overall: those rows as one group.
     everyone = np.where(cell_group >= 0, 0, -1)
     fine_everyone = None if fine_group is None else np.where(fine_group >= 0, 0, -1)
-    overall, _ = metric_values(names, table, everyone, fine_everyone, 1)
-    overall = {k: v[0] for k, v in overall.items()}
+    overall_values, _ = metric_values(names, table, everyone, fine_everyone, 1)
+    overall: dict[str, Any] = {k: v[0] for k, v in overall_values.items()}
     disparities, undefined = _disparities(disparity_names, values, overall, method)
     drivers = disparity_drivers(disparity_names, values, overall, labels, method, disparities)
     return values, counts, {"values": disparities, "undefined": undefined, "drivers": drivers}
@@ -263,12 +263,19 @@ def evaluate_grouping(
     return GroupingResult(document=document, references=references, reliable=reliable_index)
 
 
-def _impacts(grouping, names, values, counts, shares, options: Options) -> dict[str, ImpactRatios]:
+def _impacts(
+    grouping: Grouping,
+    names: Sequence[str],
+    values: dict[str, np.ndarray],
+    counts: np.ndarray,
+    shares: np.ndarray,
+    options: Options,
+) -> dict[str, ImpactRatios]:
     """Impact ratios on the selection rate and, with a score, on the scoring rate."""
     reference = options.reference_group
     if isinstance(reference, dict):
         reference = reference.get(grouping.name)
-    impacts = {}
+    impacts: dict[str, ImpactRatios] = {}
     for key, rate in (("impact_ratio", "selection_rate"), ("scoring_impact_ratio", "scoring_rate")):
         if rate in names:
             impacts[key] = impact_ratios(
@@ -279,12 +286,21 @@ def _impacts(grouping, names, values, counts, shares, options: Options) -> dict[
     return impacts
 
 
-def _group_entry(grouping, g, names, values, counts, shares, impacts, options) -> dict[str, Any]:
+def _group_entry(
+    grouping: Grouping,
+    g: int,
+    names: Sequence[str],
+    values: dict[str, np.ndarray],
+    counts: dict[str, np.ndarray],
+    shares: np.ndarray,
+    impacts: dict[str, ImpactRatios],
+    options: Options,
+) -> dict[str, Any]:
     group_counts = {k: v[g] for k, v in counts.items()}
     metrics, reasons, intervals = metric_entry(
         names, {n: values[n][g] for n in names}, group_counts, "this group"
     )
-    entry = {
+    entry: dict[str, Any] = {
         "key": grouping.keys[g],
         "label": grouping.labels[g],
         "unknown": False,
@@ -297,13 +313,16 @@ def _group_entry(grouping, g, names, values, counts, shares, impacts, options) -
     }
     for key, impact in impacts.items():
         entry[key] = _number(impact.ratios[g])
-        if impact.reasons[g] and entry[key] is None:
-            reasons[key] = impact.reasons[g]
+        reason = impact.reasons[g]
+        if reason and entry[key] is None:
+            reasons[key] = reason
     _flag(entry, g, impacts, options)
     return entry
 
 
-def _flag(entry: dict[str, Any], g: int, impacts, options: Options) -> None:
+def _flag(
+    entry: dict[str, Any], g: int, impacts: dict[str, ImpactRatios], options: Options
+) -> None:
     flags, notes = [], []
     if impacts["impact_ratio"].reference == g:
         flags.append("reference")
@@ -327,7 +346,9 @@ def _flag(entry: dict[str, Any], g: int, impacts, options: Options) -> None:
     entry["warnings"] = notes
 
 
-def _unknown_entry(table: Table, grouping: Grouping, names, options: Options) -> dict[str, Any]:
+def _unknown_entry(
+    table: Table, grouping: Grouping, names: Sequence[str], options: Options
+) -> dict[str, Any]:
     unknown = np.where(grouping.cell_group < 0, 0, -1)
     fine = None if grouping.fine_group is None else np.where(grouping.fine_group < 0, 0, -1)
     values, counts = metric_values(names, table, unknown, fine, 1)
@@ -338,7 +359,7 @@ def _unknown_entry(table: Table, grouping: Grouping, names, options: Options) ->
         "this group",
     )
     why = "rows with an empty value are left out of impact ratios and disparities"
-    entry = {
+    entry: dict[str, Any] = {
         "key": dict.fromkeys(grouping.columns),
         "label": UNKNOWN,
         "unknown": True,

@@ -48,7 +48,7 @@ def build_groupings(table: Table, *, max_groups: int) -> list[Grouping]:
         ``too_many_groups`` when the intersection has more than ``max_groups`` groups.
     """
     width = len(table.sensitive)
-    subsets = [(j,) for j in range(width)]
+    subsets: list[tuple[int, ...]] = [(j,) for j in range(width)]
     if width >= 2:
         subsets.append(tuple(range(width)))
     coarse, fine = table.cells, table.fine
@@ -134,7 +134,7 @@ def impact_ratios(
     else:
         eligible = np.flatnonzero(~excluded)
         ref = (
-            int(min(eligible, key=lambda g: (-rates[g], -counts[g], labels[g])))
+            int(min(eligible, key=lambda g: (-rates[g], -counts[g], labels[int(g)])))
             if len(eligible)
             else None
         )

@@ -162,6 +162,10 @@ def resolve_labels(
         others = {c for c in canon if c is not None and not rule.is_positive(c)}
         strangers = {c for c in others if not rule.is_negative(c)}
         if strangers and not (rule.one_other and len(others) == 1):
+
+            def is_stranger(v: str, odd: set[Canonical] = strangers) -> bool:
+                return not is_missing(v) and canonical(v) in odd
+
             positives = sorted(
                 {
                     v
@@ -174,9 +178,7 @@ def resolve_labels(
                 column=column.name,
                 role=column.role,
                 positive=quote_list(positives) if positives else f"'{pos_label or 1}'",
-                values=_describe(
-                    column, lambda v, odd=strangers: not is_missing(v) and canonical(v) in odd
-                ),
+                values=_describe(column, is_stranger),
             )
         codes = np.array(
             [-1 if c is None else int(rule.is_positive(c)) for c in canon], dtype=np.int8

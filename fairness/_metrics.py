@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +65,9 @@ OUTCOME_METRICS = frozenset(METRIC_NAMES[2:13])
 #: Metrics that need a score.
 SCORE_METRICS = frozenset({"roc_auc", "scoring_rate"})
 #: Metrics that are proportions k / n, with (k, n) as functions of the confusion counts.
-PROPORTIONS: dict[str, tuple[Callable, Callable]] = {
+PROPORTIONS: dict[
+    str, tuple[Callable[[Mapping[str, Any]], Any], Callable[[Mapping[str, Any]], Any]]
+] = {
     "selection_rate": (lambda c: c["tp"] + c["fp"], lambda c: c["n"]),
     "base_rate": (lambda c: c["tp"] + c["fn"], lambda c: c["n"]),
     "accuracy": (lambda c: c["tp"] + c["tn"], lambda c: c["n"]),
@@ -207,4 +210,5 @@ def roc_auc(
     if size == 0 or not (group >= 0).any():
         return np.full(size, np.nan)
     layout = AucLayout.build(y_true, score, group)
-    return layout.auc(counts[:, None].astype(float))[0]
+    auc: np.ndarray = layout.auc(counts[:, None].astype(float))[0]
+    return auc

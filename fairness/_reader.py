@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 import queue
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
+from numpy.typing import NDArray
 
 from ._errors import (
     NON_NUMERIC_SCORE,
@@ -111,7 +112,7 @@ class _Dictionary:
         )
 
 
-def _first_positions(indices: np.ndarray, entries: Sequence[int]) -> np.ndarray:
+def _first_positions(indices: np.ndarray, entries: Sequence[int] | NDArray[np.intp]) -> np.ndarray:
     # dictionary_encode numbers entries in order of first appearance, so the running maximum
     # of the indices first reaches entry i where entry i first appears.
     return np.searchsorted(np.maximum.accumulate(indices), np.asarray(entries))
@@ -152,7 +153,9 @@ def count_rows(parts: list[np.ndarray], dims: list[int]) -> tuple[list[np.ndarra
     return list(np.unravel_index(cells, dims)), counts
 
 
-def _read_ahead(reader: pcsv.CSVStreamingReader, depth: int = 4) -> Iterator[pa.RecordBatch]:
+def _read_ahead(
+    reader: pcsv.CSVStreamingReader, depth: int = 4
+) -> Generator[pa.RecordBatch, None, None]:
     """Yield the batches of ``reader``, parsing the next ones on another thread meanwhile.
 
     pyarrow's streaming reader parses a block only when asked for it; parsing while this thread
@@ -160,7 +163,7 @@ def _read_ahead(reader: pcsv.CSVStreamingReader, depth: int = 4) -> Iterator[pa.
     two cores. At most ``depth`` parsed blocks wait, so memory stays bounded. An exception raised
     while reading (a pyarrow error, or a DatasetError from the stream) is raised here.
     """
-    batches: queue.Queue = queue.Queue(maxsize=depth)
+    batches: queue.Queue[object] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
     def offer(item: object) -> bool:
@@ -301,7 +304,9 @@ class CountingReader:
         encoded = batch.column(f"c{index}").dictionary_encode()
         return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary
 
-    def _categorical(self, batch: pa.RecordBatch, first_line: int):
+    def _categorical(
+        self, batch: pa.RecordBatch, first_line: int
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
         """Code the sensitive and label columns of a block.
 
         Returns ``(key, codes)``: ``key[row]`` numbers the row's combination of values within
@@ -378,7 +383,7 @@ class CountingReader:
             text = pc.replace_substring_regex(text, _DECIMAL_COMMA, r"\1.\2")
         text = pc.if_else(pa.array(missing), pa.scalar("0"), text)
         try:
-            scores = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False).copy()
+            scores: np.ndarray = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False).copy()
         except pa.ArrowInvalid:
             scores = np.array([_to_float(value) for value in text.to_pylist()])
         bad = ~np.isfinite(scores) & ~missing

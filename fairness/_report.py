@@ -120,22 +120,26 @@ class FairnessReport:
     @property
     def mode(self) -> str:
         """``classification``, ``selection_only`` or ``scoring``."""
-        return self.document["mode"]
+        mode: str = self.document["mode"]
+        return mode
 
     @property
     def groupings(self) -> list[dict[str, Any]]:
         """The grouping entries, in report order."""
-        return self.document["groupings"]
+        groupings: list[dict[str, Any]] = self.document["groupings"]
+        return groupings
 
     @property
     def checks(self) -> list[dict[str, Any]]:
         """The check entries: one per check and grouping."""
-        return self.document["checks"]
+        checks: list[dict[str, Any]] = self.document["checks"]
+        return checks
 
     @property
     def warnings(self) -> list[str]:
         """Report-level warnings, most important first."""
-        return self.document["warnings"]
+        warnings: list[str] = self.document["warnings"]
+        return warnings
 
     def grouping(self, name: str) -> dict[str, Any]:
         """Return the grouping entry called ``name`` (e.g. ``"sex"`` or ``"sex x race"``)."""

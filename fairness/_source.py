@@ -201,7 +201,7 @@ class InputStream(io.RawIOBase):
         self._fill(size)
         return self._pending[self._offset : self._offset + size]
 
-    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+    def read(self, size: int = -1) -> bytes:
         """Return the next decompressed bytes (the API pyarrow uses)."""
         if self.nul_line is not None:
             raise dataset_error(NUL_BYTES, line=self.nul_line)
@@ -226,7 +226,7 @@ class InputStream(io.RawIOBase):
             return self._pending
         return self._pending[start:end]
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]  # narrower than WriteableBuffer: needs len() and slice assignment
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)

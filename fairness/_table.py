@@ -9,6 +9,7 @@ the median score of all used rows (Unknown groups included), strictly above it c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -141,7 +142,12 @@ def build_table(
     has_y_true = "y_true" in coded
     y_true = coded["y_true"][usable] if has_y_true else np.zeros(len(counts), dtype=np.int8)
     # Without y_pred, the decision is the score against the threshold.
-    y_pred = coded["y_pred"][usable] if "y_pred" in coded else (score >= threshold).astype(np.int8)  # type: ignore[operator]
+    # Without y_pred a score is mapped (the mapping requires one of them), so score is set.
+    y_pred = (
+        coded["y_pred"][usable]
+        if "y_pred" in coded
+        else (cast(np.ndarray, score) >= threshold).astype(np.int8)
+    )
     median = None
     above = np.zeros(len(counts), dtype=np.int8)
     if score is not None:
@@ -168,7 +174,14 @@ def build_table(
     )
 
 
-def _merge(codes, y_true, y_pred, above, score, counts) -> Cells:
+def _merge(
+    codes: np.ndarray,
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    above: np.ndarray,
+    score: np.ndarray | None,
+    counts: np.ndarray,
+) -> Cells:
     columns = [*codes.T, y_true.astype(np.int64), y_pred.astype(np.int64), above.astype(np.int64)]
     if score is not None:
         columns.append(score)

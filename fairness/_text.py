@@ -24,7 +24,7 @@ _FLAG_WORDS = {
 
 _NEGATION = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
 _PART_WORDS = {"true_positive_rate": "TPR", "false_positive_rate": "FPR"}
-_GROUP_WORDS = {
+_GROUP_WORDS: dict[str | None, str] = {
     "reliable": " (reliable groups)",
     "all": " (all groups)",
     "ll144": " (LL144 groups)",
