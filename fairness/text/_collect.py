@@ -121,13 +121,16 @@ class _Scorer:
     def __init__(self, workers: int) -> None:
         self.cache: dict[str, Score] = {}
         self.pool: ProcessPoolExecutor | None = None
-        if workers > 1:
-            self.pool = ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("spawn")
-            )
+        self.workers = workers
+        self.blocks = 0
 
     def submit(self, texts: list[str]) -> tuple[list[str], Future | list[Score]]:
         todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        self.blocks += 1
+        if self.workers > 1 and self.pool is None and self.blocks > 1:
+            # Started at the second block: a small file is done before a pool would be up.
+            context = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
         if self.pool is None:
             return todo, score_texts(todo)
         return todo, self.pool.submit(score_texts, todo)

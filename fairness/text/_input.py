@@ -9,7 +9,6 @@ per block (a pyarrow CSV block, ``batch_rows`` JSON lines, or a Parquet row grou
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 from collections.abc import Iterator
@@ -131,7 +130,7 @@ class ResponseSource:
         roles = self.mapping.roles()
         include = [names[layout.columns.index(column)] for _, column in roles]
         reader_options = pcsv.ReadOptions(
-            block_size=4 << 20, skip_rows=layout.header_lines, column_names=names
+            block_size=1 << 20, skip_rows=layout.header_lines, column_names=names
         )
         try:
             reader = pcsv.open_csv(
@@ -161,10 +160,9 @@ class ResponseSource:
     def _jsonl_blocks(self) -> Iterator[tuple[int, Block]]:
         assert self._stream is not None
         roles = self.mapping.roles()
-        text = io.BufferedReader(self._stream, buffer_size=1 << 20)
         block: Block = {role: [] for role, _ in roles}
         first, count = 1, 0
-        for line_number, raw in enumerate(text, start=1):
+        for line_number, raw in enumerate(_lines(self._stream), start=1):
             if not raw.strip():
                 continue
             try:
@@ -205,9 +203,11 @@ class ResponseSource:
                 raise text_error(UNREADABLE_PARQUET, detail=str(exc)) from None
             if not table.num_rows:
                 continue
-            block = {role: table.column(i).to_pylist() for i, (role, _) in enumerate(roles)}
-            yield row, block
-            row += table.num_rows
+            for start in range(0, table.num_rows, self.batch_rows):
+                part = table.slice(start, self.batch_rows)
+                block = {role: part.column(i).to_pylist() for i, (role, _) in enumerate(roles)}
+                yield row, block
+                row += part.num_rows
 
     # -- hash ---------------------------------------------------------------------------
     def sha256(self) -> str:
@@ -230,6 +230,17 @@ class ResponseSource:
     def close(self) -> None:
         if self._stream is not None:
             self._stream.close()
+
+
+def _lines(stream: InputStream) -> Iterator[bytes]:
+    """The lines of ``stream`` (without their ends), read in 1 MB pieces."""
+    rest = b""
+    while chunk := stream.read(1 << 20):
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        yield from lines
+    if rest:
+        yield rest
 
 
 def _head(source: Source) -> bytes:
