@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from nltk.stem import porter
 from rapidfuzz.distance import LCSseq
 from rouge_score import tokenize as rouge_tokenize
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
 
 WORD_RE = re.compile(r"\w+")
 #: Most distinct words whose stems are kept; the cache is emptied when it is full.
@@ -35,8 +35,35 @@ class FastVader(SentimentIntensityAnalyzer):
     ``_negation_check`` reads the three words before word ``i`` (``i > start_i`` holds at its
     call) and ``_special_idioms_check`` the three before and two after (it is called with
     ``i >= 3``); both lower-case the whole list first. Passing the window that they read, with
-    ``i`` shifted, gives the same valence in constant time per word.
+    ``i`` shifted, gives the same valence in constant time per word. ``polarity_scores`` gives a
+    word outside the lexicon its valence 0 without the call (what ``sentiment_valence`` returns
+    for it) and skips the emoji pass when the text has no emoji character.
     """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
+
+    def polarity_scores(self, text):
+        if not isinstance(text, str) or not self._emoji_chars.isdisjoint(text):
+            return super().polarity_scores(text)
+        text = text.strip()
+        sentitext = SentiText(text)
+        sentiments: list[float] = []
+        words_and_emoticons = sentitext.words_and_emoticons
+        lexicon = self.lexicon
+        last = len(words_and_emoticons) - 1
+        for i, item in enumerate(words_and_emoticons):
+            lower = item.lower()
+            if lower in BOOSTER_DICT or lower not in lexicon:
+                sentiments.append(0)
+                continue
+            if i < last and lower == "kind" and words_and_emoticons[i + 1].lower() == "of":
+                sentiments.append(0)
+                continue
+            sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
+        sentiments = self._but_check(words_and_emoticons, sentiments)
+        return self.score_valence(sentiments, text)
 
     @staticmethod
     def _negation_check(valence, words_and_emoticons, start_i, i):
