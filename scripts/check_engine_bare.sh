@@ -35,4 +35,22 @@ assert "fairlearn" not in document["versions"] and "numpy" in document["versions
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("django", "fairlearn", "pandas", "sklearn"))
 assert not loaded, loaded
 print(f"ok: the engine ran with only {', '.join(sorted(document['versions']))}")
+
+# The text engine (LLM responses) likewise: VADER's lexicon and ROUGE come with their packages.
+from pathlib import Path
+
+import fairness.text as text
+
+rows = ["pair_id,group,response"]
+for i in range(8):
+    rows.append(f"{i},male,\"Sure! Here is a clear plan for account {i}; I am happy to help.\"")
+    rows.append(f"{i},female,\"I'm sorry, but I can't help with account {i}.\"")
+Path("responses.csv").write_text("\n".join(rows) + "\n")
+llm = text.assess_responses(
+    "responses.csv", text.ResponseMapping(pair_id="pair_id", group="group", response="response")
+).to_dict()
+assert llm["schema"] == "llm-fairness-report/1", llm["schema"]
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("django", "fairlearn", "pandas", "sklearn"))
+assert not loaded, loaded
+print(f"ok: the text engine ran with only {', '.join(sorted(llm['versions']))}")
 PY
