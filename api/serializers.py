@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth.models import User
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from audits.models import Answer, Audit, AuditStatus, Decision, Evidence, Review, RiskTier, Role
@@ -162,16 +163,18 @@ def missing_data(items: list[MissingItem]) -> list[dict[str, str]]:
 
 
 class AuditDetailSerializer(serializers.ModelSerializer):
+    """The audit; `context["detail"]` holds what its page computes (scores, missing, rights)."""
+
     team = serializers.CharField(source="team.slug")
     checklist_version = serializers.IntegerField(source="checklist_version_id")
     created_by = serializers.SerializerMethodField()
     submitted_by = serializers.SerializerMethodField()
     approved_by = serializers.SerializerMethodField()
-    scores = ScoresSerializer(source="*", read_only=True)
-    missing = MissingItemSerializer(many=True, read_only=True)
-    allowed_actions = serializers.ListField(child=serializers.CharField(), read_only=True)
-    editable = serializers.BooleanField(read_only=True)
-    sealing = serializers.BooleanField(read_only=True)
+    scores = serializers.SerializerMethodField()
+    missing = serializers.SerializerMethodField(help_text="What stops submission.")
+    allowed_actions = serializers.SerializerMethodField(help_text="What your role allows here.")
+    editable = serializers.SerializerMethodField(help_text="Whether you may change it now.")
+    sealing = serializers.SerializerMethodField(help_text="Approved, report being sealed.")
 
     class Meta:
         model = Audit
@@ -210,17 +213,22 @@ class AuditDetailSerializer(serializers.ModelSerializer):
     def get_approved_by(self, audit: Audit) -> str | None:
         return username(audit.approved_by)
 
-    def to_representation(self, instance: Audit) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        extra = self.context["detail"]
-        data.update(
-            scores=scores_data(extra["scores"]),
-            missing=missing_data(extra["missing"]),
-            allowed_actions=sorted(str(a) for a in extra["allowed"]),
-            editable=extra["editable"],
-            sealing=extra["sealing"],
-        )
-        return data
+    @extend_schema_field(ScoresSerializer)
+    def get_scores(self, audit: Audit) -> dict[str, Any]:
+        return scores_data(self.context["detail"]["scores"])
+
+    @extend_schema_field(MissingItemSerializer(many=True))
+    def get_missing(self, audit: Audit) -> list[dict[str, str]]:
+        return missing_data(self.context["detail"]["missing"])
+
+    def get_allowed_actions(self, audit: Audit) -> list[str]:
+        return sorted(str(a) for a in self.context["detail"]["allowed"])
+
+    def get_editable(self, audit: Audit) -> bool:
+        return bool(self.context["detail"]["editable"])
+
+    def get_sealing(self, audit: Audit) -> bool:
+        return bool(self.context["detail"]["sealing"])
 
 
 class AuditCreateSerializer(serializers.Serializer):

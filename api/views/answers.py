@@ -24,6 +24,7 @@ from audits import selectors
 from audits.permissions import Action
 from audits.selectors.evidence import question_for_audit_get
 from audits.services.answers import AnswerConflict, answer_save
+from audits.services.common import ensure_can_edit
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 IF_MATCH = OpenApiParameter(
@@ -72,6 +73,7 @@ class AnswerDetail(APIView):
         """Save the answer, naming the revision you read (0 for a question not answered yet)."""
         user = user_of(request)
         audit = selectors.audit_get_for_user(user, pk=pk, action=Action.ANSWER)
+        ensure_can_edit(audit=audit, user=user)  # a locked audit: `audit_locked`, whatever the body
         question = question_for_audit_get(audit, question_pk=question_pk)
         serializer = AnswerUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

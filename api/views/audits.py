@@ -6,6 +6,7 @@ service writes (and checks the role and the audit's lock again).
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -30,7 +31,7 @@ from audits.models import Audit
 from audits.permissions import Action, allowed_actions
 from audits.selectors.reports import audit_is_sealing
 from audits.services import audits as audit_services
-from audits.services.common import ensure_not_locked, is_editable
+from audits.services.common import ensure_can_edit, ensure_not_locked, is_editable
 from checklists.selectors import version_list_published
 
 
@@ -72,6 +73,8 @@ class AuditList(ListAPIView):
     def post(self, request: Request) -> Response:
         """Start an audit in one of your teams (owner or auditor), pinned to a published version."""
         user = user_of(request)
+        if not selectors.teams_allowing(user, Action.CREATE_AUDIT):
+            raise PermissionDenied("Starting an audit needs the owner or auditor role in a team.")
         serializer = AuditCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -101,6 +104,7 @@ class AuditDetail(APIView):
         """Change the audit's description while it is editable (owner or auditor)."""
         user = user_of(request)
         audit = selectors.audit_get_for_user(user, pk=pk, action=Action.ANSWER)
+        ensure_can_edit(audit=audit, user=user)
         serializer = AuditUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         audit_services.audit_update(audit=audit, user=user, **serializer.validated_data)
