@@ -67,3 +67,12 @@ def error_code(response) -> str:
     assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
     assert body["errors"] and all(e["code"] and e["detail"] for e in body["errors"]), body
     return body["errors"][0]["code"]
+
+
+def read_download(response) -> bytes:
+    """A file response's bytes, its file closed (response.close() would end the test's DB connection)."""
+    content = b"".join(response.streaming_content)
+    for closer in response._resource_closers:
+        closer()
+    response._resource_closers.clear()
+    return content

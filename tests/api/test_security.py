@@ -13,7 +13,7 @@ from audits.models import AuditStatus, Role
 from audits.permissions import ROLE_ACTIONS, Action
 from audits.services.evidence import evidence_add_file
 
-from .conftest import error_code
+from .conftest import error_code, read_download
 
 DOCS = {"api:schema", "api:docs", "api:redoc"}  # public: no data
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -95,14 +95,17 @@ def _url(name, pattern, objects):
 
 
 def _call(client, method, url):
-    return getattr(client, method)(url, {}, format="json")
+    response = getattr(client, method)(url, {}, format="json")
+    if response.streaming:  # a file download: read it, so its file is closed
+        read_download(response)
+    return response
 
 
 def test_every_route_has_a_rule():
     routes = {(name, method) for name, _, method in _routes()}
     assert routes == set(RULES), (routes - set(RULES), set(RULES) - routes)
     names = {name for name, _ in _api_patterns()}
-    assert DOCS <= names
+    assert names >= DOCS
 
 
 @pytest.mark.parametrize("who", ["api_anonymous", "api_revoked", "api_expired"])
