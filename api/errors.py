@@ -16,6 +16,7 @@ from django.views import defaults
 from drf_standardized_errors.formatter import ExceptionFormatter
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from audits.services.answers import AnswerConflict
@@ -93,6 +94,11 @@ class ApiExceptionHandler(ExceptionHandler):
         if isinstance(exc, DjangoValidationError):
             return validation_error(exc)
         return exc
+
+    def report_exception(self, exc: exceptions.APIException, response: Response) -> None:
+        # A deliberate answer (e.g. 503 while a report is sealed) is no server failure to report.
+        if not isinstance(exc, ApiError):
+            super().report_exception(exc, response)
 
 
 class ApiExceptionFormatter(ExceptionFormatter):

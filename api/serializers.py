@@ -163,7 +163,7 @@ def missing_data(items: list[MissingItem]) -> list[dict[str, str]]:
 
 
 class AuditDetailSerializer(serializers.ModelSerializer):
-    """The audit; `context["detail"]` holds what its page computes (scores, missing, rights)."""
+    # context["detail"] holds what the audit page computes: scores, what is missing, rights.
 
     team = serializers.CharField(source="team.slug")
     checklist_version = serializers.IntegerField(source="checklist_version_id")
