@@ -306,7 +306,7 @@ class AnswerUpdateSerializer(serializers.Serializer):
 
 class ConflictSerializer(serializers.Serializer):
     type = serializers.CharField()
-    errors = serializers.ListField(child=serializers.DictField())
+    errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]  # the body's field, named as Serializer.errors; used for the schema only
     current = AnswerSerializer(many=True, help_text="What is stored now, who saved it and when.")
 
 
