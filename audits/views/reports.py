@@ -11,22 +11,13 @@ from django.shortcuts import render
 from django.urls import path
 
 from audits import selectors
-from audits.models import SnapshotKind
+from audits.models import Audit
 from audits.permissions import Action
 from audits.reports.builder import build_report
-from audits.reports.exports import answers_csv, export_json, metrics_csv
-from audits.reports.pdf import PAGE_TEMPLATE, render_report_pdf, report_context, report_filename
+from audits.reports.pdf import PAGE_TEMPLATE, report_context
 from audits.selectors.reports import audit_is_sealing
-from audits.services.snapshots import snapshot_content, snapshots_pending
+from audits.services.downloads import ReportBeingSealed, ReportFile, ReportKind, report_file
 from audits.views.common import AuthenticatedHttpRequest
-
-CONTENT_TYPES = {
-    SnapshotKind.PDF: "application/pdf",
-    SnapshotKind.JSON: "application/json",
-}
-CSV_TYPE = "text/csv; charset=utf-8"
-SEALING_RETRY_SECONDS = 5
-SEALING_MESSAGE = "This approved audit's report is being sealed. Try again in a moment."
 
 
 @login_required
@@ -41,69 +32,50 @@ def report_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.VIEW)
-    sealed = _sealed(audit, SnapshotKind.PDF)
-    if sealed is not None:
-        return sealed
-    if snapshots_pending(audit):
-        return _being_sealed()
-    report = build_report(audit)
-    return _download(render_report_pdf(report), CONTENT_TYPES[SnapshotKind.PDF], audit, "pdf")
+    return _download(request, pk, ReportKind.PDF)
 
 
 @login_required
 def report_json(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.VIEW)
-    sealed = _sealed(audit, SnapshotKind.JSON)
-    if sealed is not None:
-        return sealed
-    if snapshots_pending(audit):
-        return _being_sealed()
-    report = build_report(audit, charts=False)
-    return _download(export_json(report), CONTENT_TYPES[SnapshotKind.JSON], audit, "json")
+    return _download(request, pk, ReportKind.JSON)
 
 
 @login_required
 def report_answers_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.VIEW)
-    report = build_report(audit, charts=False)
-    return _download(answers_csv(report), CSV_TYPE, audit, "csv", suffix="-answers")
+    return _download(request, pk, ReportKind.ANSWERS_CSV)
 
 
 @login_required
 def report_metrics_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.VIEW)
-    report = build_report(audit, charts=False)
-    return _download(metrics_csv(report), CSV_TYPE, audit, "csv", suffix="-metrics")
+    return _download(request, pk, ReportKind.METRICS_CSV)
 
 
-def _sealed(audit, kind: SnapshotKind) -> HttpResponse | None:
-    """The sealed snapshot of an approved audit as a download; None when there is none."""
-    sealed = snapshot_content(audit=audit, kind=kind)
-    if sealed is None:
-        return None
-    content, sha256 = sealed
-    response = _download(content, CONTENT_TYPES[kind], audit, kind)
-    response["X-Snapshot-SHA256"] = sha256
-    return response
+def _download(request: AuthenticatedHttpRequest, pk: int, kind: ReportKind) -> HttpResponse:
+    audit: Audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.VIEW)
+    try:
+        file = report_file(audit=audit, kind=kind)
+    except ReportBeingSealed as sealing:
+        return being_sealed_response(sealing)
+    return download_response(file)
 
 
-def _being_sealed() -> HttpResponse:
+def being_sealed_response(sealing: ReportBeingSealed) -> HttpResponse:
     # Never an unsealed copy of an approved audit; and a GET does not seal it (the job does, in
     # seconds), so the client is told when to come back.
-    response = HttpResponse(SEALING_MESSAGE, status=503, content_type="text/plain; charset=utf-8")
-    response["Retry-After"] = str(SEALING_RETRY_SECONDS)
+    response = HttpResponse(str(sealing), status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(sealing.retry_after)
     response["Cache-Control"] = "no-store"
     return response
 
 
-def _download(content: bytes, content_type: str, audit, extension: str, suffix: str = ""):
-    response = HttpResponse(content, content_type=content_type)
-    filename = report_filename(audit.pk, audit.title, extension, suffix)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Content-Length"] = str(len(content))
+def download_response(file: ReportFile) -> HttpResponse:
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response["Content-Length"] = str(len(file.content))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    if file.sha256 is not None:
+        response["X-Snapshot-SHA256"] = file.sha256
     return response
 
 

@@ -1,0 +1,49 @@
+"""The REST API under /api/v1/, its schema at /api/schema/ and its docs at /api/docs/ (`api:`)."""
+
+from django.urls import path
+
+from api.views import answers, audits, docs, evidence, exports, teams
+
+app_name = "api"
+
+v1 = "api/v1/"
+urlpatterns = [
+    path("api/schema/", docs.SchemaView.as_view(), name="schema"),
+    path("api/docs/", docs.SwaggerView.as_view(), name="docs"),
+    path("api/docs/redoc/", docs.RedocView.as_view(), name="redoc"),
+    path(f"{v1}teams/", teams.TeamList.as_view(), name="team_list"),
+    path(f"{v1}checklist-versions/", teams.ChecklistVersionList.as_view(), name="version_list"),
+    path(
+        f"{v1}checklist-versions/<int:pk>/",
+        teams.ChecklistVersionDetail.as_view(),
+        name="version_detail",
+    ),
+    path(f"{v1}audits/", audits.AuditList.as_view(), name="audit_list"),
+    path(f"{v1}audits/<int:pk>/", audits.AuditDetail.as_view(), name="audit_detail"),
+    path(f"{v1}audits/<int:pk>/submit/", audits.AuditSubmit.as_view(), name="audit_submit"),
+    path(f"{v1}audits/<int:pk>/reviews/", audits.AuditReviews.as_view(), name="audit_reviews"),
+    path(f"{v1}audits/<int:pk>/answers/", answers.AnswerList.as_view(), name="answer_list"),
+    path(
+        f"{v1}audits/<int:pk>/answers/<int:question_pk>/",
+        answers.AnswerDetail.as_view(),
+        name="answer_detail",
+    ),
+    path(f"{v1}audits/<int:pk>/evidence/", evidence.EvidenceList.as_view(), name="evidence_list"),
+    path(
+        f"{v1}audits/<int:pk>/evidence/<int:evidence_pk>/",
+        evidence.EvidenceDetail.as_view(),
+        name="evidence_detail",
+    ),
+    path(
+        f"{v1}audits/<int:pk>/evidence/<int:evidence_pk>/download/",
+        evidence.EvidenceDownload.as_view(),
+        name="evidence_download",
+    ),
+    path(f"{v1}audits/<int:pk>/report.pdf", exports.ReportPdf.as_view(), name="report_pdf"),
+    path(f"{v1}audits/<int:pk>/export.json", exports.ExportJson.as_view(), name="export_json"),
+    path(f"{v1}audits/<int:pk>/answers.csv", exports.AnswersCsv.as_view(), name="answers_csv"),
+    path(f"{v1}audits/<int:pk>/metrics.csv", exports.MetricsCsv.as_view(), name="metrics_csv"),
+    # Part 2: datasets (upload, map columns), fairness runs (start, progress, retry, result) and
+    # metric gates (answers from a run, override with a justification) go here, in
+    # api/views/datasets.py and api/views/runs.py, through audits.services.datasets and .gates.
+]
