@@ -45,7 +45,10 @@ def test_a_run_answers_the_gates_and_is_linked_as_evidence(make_run, audit, owne
     assert g1.note_md.startswith(
         f"From fairness run #{run.pk}: impact ratio ≥ 0.8 on every grouping"
     )
-    assert "- impact ratio 0.40 on sex (threshold ≥ 0.8) — fails" in g1.note_md
+    assert (
+        "- impact ratio 0.40 (95% interval 0.26–0.65) on sex, LL144 groups (threshold ≥ 0.8) — "
+        "fails. Set by 0.40: F 0.200 vs M 0.500 (reference)"
+    ) in g1.note_md
     assert "A screening threshold, not a verdict of fairness." in g1.note_md
     evidence = Evidence.objects.filter(audit=audit, run=run)
     assert sorted(e.question.code for e in evidence) == ["FAIR-G1", "FAIR-G2", "FAIR-G3"]
