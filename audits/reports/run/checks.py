@@ -38,7 +38,10 @@ def check_verdict(check: dict) -> str:
     verdict = check.get("verdict")
     if verdict in VERDICT_ORDER:
         return str(verdict)
-    return {True: PASS, False: FAIL}.get(check.get("passed"), INCONCLUSIVE)
+    passed = check.get("passed")
+    if passed is None:
+        return INCONCLUSIVE  # undefined: nothing was measured either way
+    return PASS if passed else FAIL
 
 
 def document_verdict(result: dict | None) -> str | None:
