@@ -1,6 +1,10 @@
 """How a stored answer value is named for people: shared by the pages (a template tag) and reports."""
 
+from audits.scoring import GATE_INCONCLUSIVE
 from checklists.models import Question
+
+#: How an inconclusive gate is named wherever its answer is shown: never as a pass.
+INCONCLUSIVE_LABEL = "Inconclusive: needs more data or a reviewer's judgement"
 
 _ANSWER_LABELS = {
     "yes": "Yes",
@@ -9,6 +13,7 @@ _ANSWER_LABELS = {
     "na": "Not applicable",
     "pass": "Passes",
     "fail": "Fails",
+    GATE_INCONCLUSIVE: INCONCLUSIVE_LABEL,
 }
 
 

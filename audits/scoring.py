@@ -1,7 +1,8 @@
 """Scores, derived on demand from stored answers and the pinned checklist version (never stored).
 
 Answer score in [0, 1]: yes 1, partial 0.5, no 0; scale k/4; choice by its option's score; a gate
-that passes 1, fails 0. "Not applicable" and free text are excluded; unanswered questions count
+that passes 1, is inconclusive (its interval straddles the threshold) 0.5 like a partial answer,
+fails 0. "Not applicable" and free text are excluded; unanswered questions count
 against completion, not the score. A principle's score is the weighted mean of its answered,
 applicable questions (0-100); the overall score is the mean of principle scores, weighted by the
 version's `principle_weights` (missing weights are 1).
@@ -11,7 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 YES_NO_SCORES = {"yes": 1.0, "partial": 0.5, "no": 0.0}
-GATE_SCORES = {"pass": 1.0, "fail": 0.0}
+#: A gate's answer: the run's verdict. "inconclusive" (the 95% interval straddles the threshold)
+#: counts as a partial answer until more data, or a reviewer's override, settles it.
+GATE_PASS, GATE_FAIL, GATE_INCONCLUSIVE = "pass", "fail", "inconclusive"
+GATE_SCORES = {GATE_PASS: 1.0, GATE_INCONCLUSIVE: 0.5, GATE_FAIL: 0.0}
 NOT_APPLICABLE = "na"
 SCALE_MAX = 4
 

@@ -12,6 +12,8 @@ from django.template.defaultfilters import filesizeformat
 from audits.models import Dataset
 from checklists.gates import GATE_COMPARISONS, GATE_METRICS
 from fairness import (
+    CHECK_GROUPS,
+    DEFAULT_CHECK_GROUPS,
     DEFAULT_DISPARITY_METHOD,
     DEFAULT_EXCLUSION_SHARE,
     DEFAULT_FOUR_FIFTHS_THRESHOLD,
@@ -27,6 +29,13 @@ from fairness import (
 ALLOWED_EXTENSIONS = (".csv", ".tsv", ".txt", ".gz")
 EXTRA_CHECKS = 3
 NONE = ""
+CHECK_GROUP_LABELS = {
+    "reliable": (
+        "Reliable groups (default): checks use only groups with at least the minimum group size, "
+        "so a handful of people cannot decide a gate."
+    ),
+    "all": "All groups: every known group, however small (fairlearn's behaviour).",
+}
 
 
 class DatasetUploadForm(forms.Form):
@@ -138,7 +147,20 @@ class MappingForm(forms.Form):
         label="Minimum group size",
         initial=DEFAULT_MIN_GROUP_SIZE,
         min_value=1,
-        help_text="Smaller groups carry a small-sample warning.",
+        help_text=(
+            "Smaller groups carry a small-sample warning and are not among the reliable groups."
+        ),
+    )
+    check_groups = forms.ChoiceField(
+        label="Groups the checks use",
+        widget=forms.RadioSelect,
+        required=False,  # a form posted without it gets the engine's default
+        initial=DEFAULT_CHECK_GROUPS,
+        choices=[(value, CHECK_GROUP_LABELS.get(value, value)) for value in CHECK_GROUPS],
+        help_text=(
+            "Both values are always shown; this picks the one the checks and the gates read. "
+            "Impact-ratio checks follow LL144's exclusion rule either way."
+        ),
     )
     disparity_method = forms.ChoiceField(
         label="Disparities",
@@ -237,6 +259,7 @@ class MappingForm(forms.Form):
                     Div("disparity_method", css_class="col-md-3"),
                     css_class="row",
                 ),
+                "check_groups",
             ),
             HTML('{% include "audits/includes/run_gate_checks.html" %}'),
             Fieldset("Extra checks (optional)", *extra),
@@ -270,6 +293,7 @@ class MappingForm(forms.Form):
             "min_group_size": data.get("min_group_size"),
             "threshold": data.get("threshold"),
             "disparity_method": data.get("disparity_method"),
+            "check_groups": data.get("check_groups") or DEFAULT_CHECK_GROUPS,
         }
         return data
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from fairness import METRIC_NAMES
 
 from .builder import AuditReport, QuestionItem, RunItem
+from .run.checks import drivers_text
 
 SCHEMA = "audit-export/1"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "audit-export-1.schema.json"
@@ -307,16 +308,43 @@ def metrics_header(report: AuditReport) -> tuple[list[str], list[str]]:
     ]
     for name in (*_RATIO_KEYS, *metrics):
         header += [name, f"{name}_ci_low", f"{name}_ci_high"]
-    header += ["flags", "warnings"]
+    header += ["flags", "warnings", *SUMMARY_COLUMNS]
     return header, metrics
 
 
+# After the per-group columns: whether the group is reliable, then the grouping's disparities (all
+# groups and reliable groups) and its checks with their verdicts, one row each (`row_kind`).
+SUMMARY_COLUMNS = [
+    "reliable",
+    "row_kind",
+    "measure",
+    "groups_used",
+    "value",
+    "ci_low",
+    "ci_high",
+    "comparison",
+    "threshold",
+    "verdict",
+    "verdict_basis",
+    "verdict_reason",
+    "set_by",
+]
+
+
 def metrics_csv(report: AuditReport) -> bytes:
-    """One row per (run, grouping, group) of every successful run, with every metric."""
+    """One row per (run, grouping, group) of every successful run, with every metric.
+
+    Those rows have `row_kind` "group". After each grouping's groups come its disparities, one row
+    per measure and groups used ("disparity": fairlearn's over all groups, then over the reliable
+    groups), and its checks ("check": value, interval, threshold and verdict). The per-group
+    columns of those rows are empty but for the run and grouping.
+    """
     header, metrics = metrics_header(report)
+    width = len(header) - len(SUMMARY_COLUMNS)
     rows = []
     for run in report.succeeded_runs:
         for grouping in (run.result or {}).get("groupings", []):  # a succeeded run has one
+            reliable = grouping.get("reliable_groups")
             reference = grouping.get("reference_group")
             for group in grouping.get("groups", []):
                 label = group.get("label")
@@ -341,8 +369,40 @@ def metrics_csv(report: AuditReport) -> bytes:
                     row += [values.get(metric), *_bounds(intervals.get(metric))]
                 row.append(" ".join(str(f) for f in group.get("flags") or []))
                 row.append("; ".join(_warning_text(w) for w in group.get("warnings") or []))
-                rows.append(row)
+                row += [None if reliable is None else label in reliable, "group"]
+                rows.append(row + [None] * (len(SUMMARY_COLUMNS) - 2))
+            lead = [run.id, run.number, run.dataset_name, run.dataset_sha256, grouping.get("name")]
+            blank = lead + [None] * (width - len(lead))
+            rows += [blank + [None, *r] for r in _summary_rows(run, grouping)]
     return _csv_bytes(header, rows)
+
+
+def _summary_rows(run: RunItem, grouping: dict) -> list[list]:
+    """The grouping's disparities (all groups, reliable groups) and its checks, as trailing cells."""
+    rows = []
+    for prefix, used in (("", "all"), ("reliable_", "reliable")):
+        values = grouping.get(f"{prefix}disparities")
+        if values is None:
+            continue  # a document from before reliable disparities
+        intervals = grouping.get(f"{prefix}disparity_intervals") or {}
+        drivers = grouping.get(f"{prefix}disparity_drivers") or {}
+        undefined = grouping.get("reliable_undefined" if prefix else "undefined") or {}
+        for name, value in values.items():
+            set_by = drivers_text(name, value, drivers.get(name))
+            rows.append(
+                ["disparity", name, used, value, *_bounds(intervals.get(name))]
+                + [None, None, None, None, undefined.get(name) if value is None else None, set_by]
+            )
+    for check in run.checks:
+        if check.grouping != grouping.get("name"):
+            continue
+        rows.append(
+            ["check", check.name, check.check_groups, check.value]
+            + [*(check.interval or (None, None)), check.comparison, check.threshold]
+            + [check.verdict, check.verdict_basis, check.verdict_reason or check.reason]
+            + [check.drivers_text]
+        )
+    return rows
 
 
 def _bounds(interval) -> tuple:

@@ -10,7 +10,14 @@ from django.shortcuts import get_object_or_404
 
 from audits.models import Answer, Audit, AuditStatus, Evidence, Membership, Review, Team
 from audits.permissions import ROLE_ACTIONS, Action, require
-from audits.scoring import NOT_APPLICABLE, AuditScores, answer_score, compute_scores
+from audits.scoring import (
+    GATE_FAIL,
+    GATE_INCONCLUSIVE,
+    NOT_APPLICABLE,
+    AuditScores,
+    answer_score,
+    compute_scores,
+)
 from checklists.models import AnswerKind, Question
 
 
@@ -240,8 +247,13 @@ def changes_since_last_review(audit: Audit) -> list[dict[str, Any]]:
 def audit_findings(
     questions: Iterable[Question], answers: Mapping[int, Answer]
 ) -> list[dict[str, Any]]:
-    """Failed gates first, then "no" (score 0) answers to required questions: what fails."""
-    failed_gates, no_answers = [], []
+    """What fails, or needs a judgement: failed gates, then inconclusive gates, then "no" answers.
+
+    Kinds: "gate" (a failed gate), "inconclusive" (a gate whose run could not decide: it needs more
+    data or a reviewer's judgement; it does not block submission or approval) and "answer" (score 0
+    on a required question).
+    """
+    failed_gates, inconclusive, no_answers = [], [], []
     for question in questions:
         answer = answers.get(question.pk)
         if answer is None:
@@ -249,8 +261,15 @@ def audit_findings(
         score = answer_score(
             kind=question.answer_kind, value=answer.value, choices=question.choices
         )
-        if question.answer_kind == AnswerKind.GATE and answer.value == "fail":
+        if question.answer_kind == AnswerKind.GATE and answer.value == GATE_FAIL:
             failed_gates.append({"question": question, "answer": answer, "kind": "gate"})
+        elif question.answer_kind == AnswerKind.GATE and answer.value == GATE_INCONCLUSIVE:
+            inconclusive.append({"question": question, "answer": answer, "kind": "inconclusive"})
         elif score == 0.0 and question.required:
             no_answers.append({"question": question, "answer": answer, "kind": "answer"})
-    return failed_gates + no_answers
+    return failed_gates + inconclusive + no_answers
+
+
+def gates_to_judge(findings: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The inconclusive gates among `audit_findings`: what a reviewer must judge, with their run."""
+    return [f for f in findings if f["kind"] == "inconclusive"]

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
+from django.db.models.fields.json import KT
 from django.shortcuts import get_object_or_404
 
 from audits.models import Answer, Audit, Dataset, FairnessRun, RunStatus
@@ -59,12 +60,17 @@ def runs_for_audit_as_seen(audit: Audit) -> list[FairnessRun]:
 
 
 def runs_for_audit(audit: Audit) -> QuerySet[FairnessRun]:
-    """Every run of the audit, newest first, with dataset and author loaded (for the audit page)."""
-    # The result document can be large; the list shows none of it.
+    """Every run of the audit, newest first, with dataset and author loaded (for the audit page).
+
+    `summary_verdict` is the document's overall verdict (pass, fail, inconclusive; None for a run
+    without one, or stored before verdicts), read in the same query.
+    """
+    # The result document can be large; the list shows none of it but its verdict.
     return (
         FairnessRun.objects.filter(dataset__audit=audit)
         .select_related("dataset", "created_by")
         .defer("result", "config", "versions", "dataset__preview")
+        .annotate(summary_verdict=KT("result__summary__verdict"))
     )
 
 

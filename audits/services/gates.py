@@ -2,8 +2,11 @@
 
 A gate question (`answer_kind == "gate"`) names a metric, a comparison and a threshold. Every run is
 configured with one engine check per gate question (see `gate_checks`), so the run's `checks` hold,
-for each grouping, the value and whether it met the threshold. The answer is "pass" when every
-grouping passed, "fail" when any failed, and "na" when the run could not compute the metric.
+for each grouping, the value, its 95% interval and the engine's verdict. The answer follows the
+verdicts: "fail" when any grouping fails, else "inconclusive" when any is inconclusive (the interval
+straddles the threshold: more data, or a reviewer's override with a justification, settles it),
+"pass" when every grouping passes, and "na" when the run could not compute the metric at all.
+A document stored before verdicts existed is read by its point comparison (`passed`), as then.
 """
 
 from django.contrib.auth.models import User
@@ -12,14 +15,27 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from audits.labels import INCONCLUSIVE_LABEL
 from audits.models import Answer, Audit, Evidence, FairnessRun
-from audits.reports.run.checks import same_check
+from audits.reports.run.checks import check_verdict, drivers_text, same_check
+from audits.reports.run.numbers import digits_for, interval_text
+from audits.scoring import GATE_FAIL, GATE_INCONCLUSIVE, GATE_PASS
 from audits.services.common import ensure_can_edit
 from checklists.gates import COMPARISON_SYMBOLS, describe_gate, gate_passes
 from checklists.models import AnswerKind, Question
 
-GATE_VALUES = ("pass", "fail", "na")
-GATE_VALUE_LABELS = {"pass": "passes", "fail": "fails", "na": "not applicable"}
+NOT_APPLICABLE = "na"
+#: Every value a gate answer can hold; the run writes any of them.
+GATE_VALUES = (GATE_PASS, GATE_FAIL, GATE_INCONCLUSIVE, NOT_APPLICABLE)
+#: What an auditor may set by hand: a reviewer's judgement settles an inconclusive gate.
+OVERRIDE_VALUES = (GATE_PASS, GATE_FAIL, NOT_APPLICABLE)
+GATE_VALUE_LABELS = {
+    GATE_PASS: "passes",
+    GATE_FAIL: "fails",
+    GATE_INCONCLUSIVE: INCONCLUSIVE_LABEL[0].lower() + INCONCLUSIVE_LABEL[1:],
+    NOT_APPLICABLE: "not applicable",
+}
+_GROUP_WORDS = {"reliable": "reliable groups", "all": "all groups", "ll144": "LL144 groups"}
 OVERRIDE_MIN_CHARS = 20
 SCREENING_NOTE = "A screening threshold, not a verdict of fairness."
 
@@ -49,12 +65,24 @@ def _is_number(value: object) -> bool:
 def gate_outcome(gate: dict, result: dict | None) -> tuple[str, list[dict]]:
     """The gate's answer from a run's report document, and the run's checks it was decided on."""
     checks = [c for c in (result or {}).get("checks", []) if same_check(c, gate)]
-    verdicts = [_check_passed(gate, c) for c in checks]
-    if any(v is False for v in verdicts):
-        return "fail", checks
-    if verdicts and all(v is True for v in verdicts):
-        return "pass", checks
-    return "na", checks
+    verdicts = [_gate_verdict(gate, c) for c in checks]
+    if GATE_FAIL in verdicts:
+        return GATE_FAIL, checks
+    if not any(c.get("value") is not None for c in checks):
+        return NOT_APPLICABLE, checks  # nothing measured: the run could not compute the metric
+    if GATE_INCONCLUSIVE in verdicts:
+        return GATE_INCONCLUSIVE, checks
+    if all(v == GATE_PASS for v in verdicts):
+        return GATE_PASS, checks
+    return NOT_APPLICABLE, checks  # a document from before verdicts, undefined on a grouping
+
+
+def _gate_verdict(gate: dict, check: dict) -> str | None:
+    """One check's verdict; for a document from before verdicts its point comparison (None: undefined)."""
+    if "verdict" in check:
+        return check_verdict(check)
+    passed = _check_passed(gate, check)
+    return None if passed is None else (GATE_PASS if passed else GATE_FAIL)
 
 
 def _check_passed(gate: dict, check: dict) -> bool | None:
@@ -65,27 +93,61 @@ def _check_passed(gate: dict, check: dict) -> bool | None:
 
 
 def gate_note(*, run: FairnessRun, question: Question, value: str, checks: list[dict]) -> str:
-    """The answer's note in Markdown: which run, each grouping's value against the threshold."""
+    """The answer's note in Markdown: which run, each grouping's value against the threshold.
+
+    An inconclusive answer says on which grouping and why (its interval against the threshold).
+    """
     gate = question.gate or {}
     metric = str(gate.get("metric", "")).replace("_", " ")
     symbol = COMPARISON_SYMBOLS.get(str(gate.get("comparison")), gate.get("comparison"))
     threshold = format(gate.get("threshold"), "g") if _is_number(gate.get("threshold")) else "?"
     lines = [f"From fairness run #{run.pk}: {describe_gate(gate)} — {GATE_VALUE_LABELS[value]}."]
+    if value == GATE_INCONCLUSIVE:
+        why = [
+            f"on {c.get('grouping', '?')}, {_verdict_reason(c)}"
+            for c in checks
+            if _gate_verdict(gate, c) == GATE_INCONCLUSIVE
+        ]
+        lines += ["", "Inconclusive " + "; ".join(why) + "."]
     if checks:
         lines.append("")
         for check in checks:
-            shown = _format_value(check.get("value"))
-            verdict = {True: "passes", False: "fails", None: "undefined"}[
-                _check_passed(gate, check)
-            ]
-            lines.append(
-                f"- {metric} {shown} on {check.get('grouping', '?')} "
-                f"(threshold {symbol} {threshold}) — {verdict}"
-            )
+            lines.append(f"- {_check_line(gate, check, metric, f'{symbol} {threshold}')}")
     else:
         lines += ["", f"The run did not compute {metric} (for example, it needs a y_true column)."]
     lines += ["", SCREENING_NOTE]
     return "\n".join(lines)
+
+
+def _check_line(gate: dict, check: dict, metric: str, requirement: str) -> str:
+    """`demographic parity ratio 0.93 (95% interval 0.78–1.05) on sex, reliable groups ...`."""
+    name = str(check.get("metric", ""))
+    shown = _format_value(check.get("value"))
+    interval = interval_text(check.get("interval"), digits_for(name))
+    groups = _GROUP_WORDS.get(str(check.get("check_groups")))
+    where = f"{check.get('grouping', '?')}" + (f", {groups}" if groups else "")
+    verdict = _gate_verdict(gate, check)
+    words = {GATE_PASS: "passes", GATE_FAIL: "fails", GATE_INCONCLUSIVE: "inconclusive"}
+    line = (
+        f"{metric} {shown}{f' (95% interval {interval})' if interval else ''} on {where} "
+        f"(threshold {requirement}) — {words.get(verdict or '', 'undefined')}"
+    )
+    if verdict == GATE_INCONCLUSIVE:
+        line += f": {_verdict_reason(check)}"
+    drivers = drivers_text(name, check.get("value"), check.get("drivers"))
+    if drivers:
+        line += f". Set by {drivers}"
+    return line
+
+
+def _verdict_reason(check: dict) -> str:
+    reason = str(check.get("verdict_reason") or "")
+    if reason:
+        return reason
+    interval = interval_text(check.get("interval"), digits_for(str(check.get("metric", ""))))
+    if interval:
+        return f"the 95% interval {interval} straddles the threshold"
+    return str(check.get("reason") or "the value is undefined")
 
 
 def _format_value(value: float | None) -> str:
@@ -160,8 +222,8 @@ def gate_override(
         )
     justification = (justification or "").strip()
     errors: dict[str, str] = {}
-    if value not in GATE_VALUES:
-        errors["value"] = f"Choose one of: {', '.join(GATE_VALUES)}."
+    if value not in OVERRIDE_VALUES:
+        errors["value"] = f"Choose one of: {', '.join(OVERRIDE_VALUES)}."
     if len(justification) < OVERRIDE_MIN_CHARS:
         errors["justification"] = (
             f"Explain why the run's answer is overridden, in at least {OVERRIDE_MIN_CHARS} characters."

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from audits.labels import answer_label
+from audits.labels import INCONCLUSIVE_LABEL, answer_label
 from audits.models import AuditStatus
 from checklists.gates import describe_gate
 
@@ -44,6 +44,31 @@ _BAND_STYLE = {
 @register.simple_tag
 def band_badge(band: str):
     colour, icon, label = _BAND_STYLE.get(band, _BAND_STYLE["unscored"])
+    text_class = " text-dark" if colour == "warning" else ""
+    return format_html(
+        '<span class="badge text-bg-{}{}"><span aria-hidden="true">{}</span> {}</span>',
+        colour,
+        text_class,
+        icon,
+        label,
+    )
+
+
+# A gate's answer: an icon and a word with the colour; inconclusive is never shown as a pass.
+_GATE_STYLE = {
+    "pass": ("success", "✓", "Passes"),
+    "fail": ("danger", "✗", "Fails"),
+    "inconclusive": ("warning", "?", INCONCLUSIVE_LABEL),
+    "na": ("secondary", "–", "Not applicable"),
+}
+
+
+@register.simple_tag
+def gate_badge(value: str):
+    """The badge of a gate answer ("not answered" in muted text without one)."""
+    if value not in _GATE_STYLE:
+        return format_html('<span class="text-muted">{}</span>', "not answered")
+    colour, icon, label = _GATE_STYLE[value]
     text_class = " text-dark" if colour == "warning" else ""
     return format_html(
         '<span class="badge text-bg-{}{}"><span aria-hidden="true">{}</span> {}</span>',

@@ -26,6 +26,7 @@ def audit_page_context(user: User | AnonymousUser, audit: Audit) -> dict[str, An
     scores = selectors.audit_scores(audit, questions=questions, answers=answers)
     allowed = allowed_actions(user, audit.team_id)
     principles = _principles(questions)
+    findings = selectors.audit_findings(questions, answers)
     return {
         "audit": audit,
         "allowed": allowed,
@@ -38,7 +39,9 @@ def audit_page_context(user: User | AnonymousUser, audit: Audit) -> dict[str, An
         "scores": scores,
         "principles": principles,
         "principle_rows": [(p, scores.for_principle(p.code)) for p in principles],
-        "findings": selectors.audit_findings(questions, answers),
+        "findings": findings,
+        "gates_to_judge": selectors.gates_to_judge(findings),
+        "failing": [f for f in findings if f["kind"] != "inconclusive"],
         "snapshots": snapshots,
         "sealing": audit_is_sealing(audit, snapshots),
         "missing": selectors.audit_missing_items(audit, questions=questions, answers=answers),

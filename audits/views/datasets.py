@@ -33,6 +33,7 @@ from audits.services import gates as gate_services
 from audits.services.common import ensure_can_edit, is_editable
 from audits.uploads import LimitedUploadHandler
 from audits.views.common import AuthenticatedHttpRequest
+from fairness import DEFAULT_MIN_GROUP_SIZE
 
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
@@ -150,6 +151,8 @@ def run_detail(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> HttpR
             action_url=reverse("audits:action_create", args=[audit.pk]) if can_act else None,
         ),
         "screening": SCREENING,
+        "min_group_size": (run.config.get("options") or {}).get("min_group_size")
+        or DEFAULT_MIN_GROUP_SIZE,
         "gate_answers": gate_answers(audit) if run.status == RunStatus.SUCCEEDED else [],
         "progress_label": run_progress_label(run),
         "duration": None if run.duration_ms is None else f"{run.duration_ms / 1000:.1f} s",

@@ -18,6 +18,7 @@ from audits.scoring import answer_score, band_for, compute_scores
         ("scale", "5", None),
         ("gate", "pass", 1.0),
         ("gate", "fail", 0.0),
+        ("gate", "inconclusive", 0.5),  # like a partial answer, until judged or re-run
         ("text", "anything", None),
     ],
 )

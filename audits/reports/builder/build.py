@@ -7,7 +7,7 @@ from importlib import metadata
 from django.utils import timezone
 
 from audits import selectors
-from audits.labels import answer_label
+from audits.labels import INCONCLUSIVE_LABEL, answer_label
 from audits.models import Audit
 from audits.reports.gc_passes import fewer_gc_passes
 from audits.reports.radar import radar_svg
@@ -285,13 +285,17 @@ def _action_item(action) -> ActionItem:
 
 
 def _key_findings(findings: list[dict], actions: list[ActionItem]) -> list[Finding]:
-    """Failed gates, then "no" answers to required questions, then open remediation actions."""
+    """Failed gates, inconclusive gates, "no" answers to required questions, then open actions."""
     items = []
     for f in findings:
         question, answer = f["question"], f["answer"]
         label = answer_label(question, answer.value)
         if f["kind"] == "gate":
             detail, label = f"Gate fails: {describe_gate(question.gate)}", "Gate fails"
+        elif f["kind"] == "inconclusive":
+            run = f" (fairness run #{answer.run_id})" if answer.run_id else ""
+            detail = f"Gate inconclusive{run}: {describe_gate(question.gate)}"
+            label = INCONCLUSIVE_LABEL
         else:
             detail = f"Answered “{label}” to a required question"
         items.append(

@@ -41,7 +41,22 @@ class RunItem:
 
     @property
     def failed_checks(self) -> list[CheckResult]:
-        return [c for c in self.checks if c.passed is False]
+        """The checks whose verdict is fail (a document before verdicts: whose point fails)."""
+        return [c for c in self.checks if c.failed]
+
+    @property
+    def inconclusive_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.inconclusive]
+
+    @property
+    def verdict_counts(self) -> str:
+        """ "1 of 8 checks fail, 2 inconclusive, 5 pass"."""
+        failed, inconclusive = len(self.failed_checks), len(self.inconclusive_checks)
+        passed = len(self.checks) - failed - inconclusive
+        return (
+            f"{failed} of {len(self.checks)} checks fail, {inconclusive} inconclusive, "
+            f"{passed} pass"
+        )
 
     @property
     def check_matrix(self) -> dict:
@@ -77,15 +92,13 @@ class RunItem:
 
     @property
     def failed_summary(self) -> list[dict]:
-        """Per check not met: its label, requirement and the groupings (with values) it fails on."""
-        summary: dict[tuple, dict] = {}
-        for check in self.failed_checks:
-            key = (check.metric, check.comparison, check.threshold)
-            entry = summary.setdefault(
-                key, {"label": check.label, "requirement": check.requirement, "items": []}
-            )
-            entry["items"].append(f"{check.grouping} {check.value_cell.text}")
-        return list(summary.values())
+        """Per failed check: its label, requirement and the groupings (with values) it fails on."""
+        return _summary(self.failed_checks)
+
+    @property
+    def inconclusive_summary(self) -> list[dict]:
+        """Per inconclusive check: the same, each value with its interval."""
+        return _summary(self.inconclusive_checks)
 
     @property
     def overall_rows(self) -> list[dict]:
@@ -96,6 +109,18 @@ class RunItem:
             for name, value in overall.items()
             if name != "count" and (value is None or isinstance(value, int | float))
         ]
+
+
+def _summary(checks: list[CheckResult]) -> list[dict]:
+    summary: dict[tuple, dict] = {}
+    for check in checks:
+        key = (check.metric, check.comparison, check.threshold)
+        entry = summary.setdefault(
+            key, {"label": check.label, "requirement": check.requirement, "items": []}
+        )
+        interval = f" [{check.interval_text}]" if check.interval_text else ""
+        entry["items"].append(f"{check.grouping} {check.value_cell.text}{interval}")
+    return list(summary.values())
 
 
 def run_item(run, *, position: int, created_by: str | None, charts: bool) -> RunItem:

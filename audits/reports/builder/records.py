@@ -59,7 +59,7 @@ class QuestionItem:
     run_id: int | None
     evidence: list[EvidenceItem]
     history: HistorySummary
-    finding: str | None  # "gate" (a failed gate) or "answer" (score 0 on a required question)
+    finding: str | None  # "gate" (failed), "inconclusive" (a gate to judge) or "answer" (score 0)
 
     @property
     def answered(self) -> bool:
@@ -111,7 +111,7 @@ class PrincipleSection:
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # "gate", "answer" or "action"
+    kind: str  # "gate", "inconclusive", "answer" or "action"
     code: str
     principle: str
     text: str

@@ -3,6 +3,10 @@
 A checklist gate such as "impact_ratio >= 0.8" repeats the engine's four-fifths screen, and two
 gate questions may name one test: `same_check` is the one rule, used to configure a run's gate
 checks (`audits.services.gates`) and to show each test of a run once.
+
+Each check carries the engine's three-way verdict (pass, fail, inconclusive: from its 95% interval
+against the threshold), the groups it was read on and the groups that set its value (drivers). A
+document stored before verdicts has none of these: its verdict is its point comparison (`passed`).
 """
 
 import math
@@ -11,9 +15,78 @@ from dataclasses import dataclass
 
 from checklists.gates import COMPARISON_SYMBOLS, is_number
 
-from .numbers import Cell, metric_cell
+from .numbers import RATE_DIGITS, Cell, interval_text, metric_cell
 
 FOUR_FIFTHS_METRICS = {"impact_ratio": "selection", "scoring_impact_ratio": "scoring"}
+PASS, FAIL, INCONCLUSIVE = "pass", "fail", "inconclusive"
+#: Failed checks first, then inconclusive ones, then the rest.
+VERDICT_ORDER = {FAIL: 0, INCONCLUSIVE: 1, PASS: 2}
+#: How each verdict is shown: a word, an icon (never colour alone) and a badge tone.
+VERDICT_WORDS = {PASS: "PASS", FAIL: "FAIL", INCONCLUSIVE: "INCONCLUSIVE"}
+VERDICT_ICONS = {PASS: "✓", FAIL: "✗", INCONCLUSIVE: "?"}
+VERDICT_TONES = {PASS: "success", FAIL: "danger", INCONCLUSIVE: "warning"}
+GROUP_WORDS = {
+    "reliable": "reliable groups",
+    "all": "all groups",
+    "ll144": "LL144 groups (excluded ones left out)",
+}
+PART_WORDS = {"true_positive_rate": "TPR", "false_positive_rate": "FPR"}
+
+
+def check_verdict(check: dict) -> str:
+    """A check entry's verdict; for a document written before verdicts, from `passed`."""
+    verdict = check.get("verdict")
+    if verdict in VERDICT_ORDER:
+        return str(verdict)
+    passed = check.get("passed")
+    if passed is None:
+        return INCONCLUSIVE  # undefined: nothing was measured either way
+    return PASS if passed else FAIL
+
+
+def document_verdict(result: dict | None) -> str | None:
+    """The run's verdict: the summary's, or from its checks for an older document (None: none)."""
+    if not result:
+        return None
+    verdict = (result.get("summary") or {}).get("verdict")
+    if verdict in VERDICT_ORDER:
+        return str(verdict)
+    verdicts = {check_verdict(c) for c in result.get("checks", [])}
+    return min(verdicts, key=VERDICT_ORDER.__getitem__) if verdicts else PASS
+
+
+def _rate(value: object) -> str:
+    return f"{value:.{RATE_DIGITS}f}" if is_number(value) else "—"
+
+
+def drivers_text(metric: str, value: float | None, drivers: dict | None) -> str:
+    """Who sets a value, as "0.32: Female 0.079 vs Male 0.249" (lowest vs highest rate).
+
+    Equalized odds names its part ("TPR Female … vs Male …"); an impact ratio names its reference
+    group; a `to_overall` disparity adds the group farthest from the overall value. "" without
+    drivers (an older document, or an undefined value).
+    """
+    if not drivers or value is None or drivers.get("min") is None:
+        return ""
+    head = metric_cell(metric, value).text
+    if "reference" in drivers:
+        return (
+            f"{head}: {drivers['min']} {_rate(drivers.get('min_value'))} vs "
+            f"{drivers['reference']} {_rate(drivers.get('reference_value'))} (reference)"
+        )
+    part = PART_WORDS.get(str(drivers.get("part")), "")
+    if drivers.get("min_value") == drivers.get("max_value"):
+        return f"{head}: {part + ' ' if part else ''}every group {_rate(drivers.get('min_value'))}"
+    text = (
+        f"{head}: {part + ' ' if part else ''}{drivers['min']} {_rate(drivers.get('min_value'))} "
+        f"vs {drivers.get('max')} {_rate(drivers.get('max_value'))}"
+    )
+    if drivers.get("farthest") is not None:
+        text += (
+            f"; farthest from the overall {_rate(drivers.get('overall_value'))}: "
+            f"{drivers['farthest']} {_rate(drivers.get('farthest_value'))}"
+        )
+    return text
 
 
 def same_check(a: dict, b: dict) -> bool:
@@ -51,8 +124,47 @@ class CheckResult:
     comparison: str
     threshold: float
     value: float | None
-    passed: bool | None  # None: the value is undefined (see `reason`)
+    passed: bool | None  # the point comparison; None: the value is undefined (see `reason`)
     reason: str
+    verdict: str = PASS  # pass, fail or inconclusive (`check_verdict`)
+    verdict_basis: str | None = None  # "interval", "point", or None (undefined, older document)
+    verdict_reason: str = ""
+    interval: tuple[float, float] | None = None
+    check_groups: str | None = None  # "reliable", "all", "ll144"; None in an older document
+    drivers: dict | None = None
+
+    @property
+    def verdict_word(self) -> str:
+        return VERDICT_WORDS[self.verdict]
+
+    @property
+    def verdict_icon(self) -> str:
+        return VERDICT_ICONS[self.verdict]
+
+    @property
+    def verdict_tone(self) -> str:
+        return VERDICT_TONES[self.verdict]
+
+    @property
+    def failed(self) -> bool:
+        return self.verdict == FAIL
+
+    @property
+    def inconclusive(self) -> bool:
+        return self.verdict == INCONCLUSIVE
+
+    @property
+    def groups_text(self) -> str:
+        """Which groups the value was read on, in words ("" for an older document)."""
+        return GROUP_WORDS.get(self.check_groups or "", "")
+
+    @property
+    def interval_text(self) -> str:
+        return self.value_cell.interval
+
+    @property
+    def drivers_text(self) -> str:
+        return drivers_text(self.metric, self.value, self.drivers)
 
     @property
     def label(self) -> str:
@@ -71,7 +183,7 @@ class CheckResult:
 
     @property
     def value_cell(self) -> Cell:
-        return metric_cell(self.metric, self.value, why=self.reason or None)
+        return metric_cell(self.metric, self.value, interval=self.interval, why=self.reason or None)
 
 
 def check_results(result: dict | None) -> list[CheckResult]:
@@ -86,6 +198,18 @@ def check_results(result: dict | None) -> list[CheckResult]:
             value=c.get("value"),
             passed=c.get("passed"),
             reason=str(c.get("reason") or ""),
+            verdict=check_verdict(c),
+            verdict_basis=c.get("verdict_basis"),
+            verdict_reason=str(c.get("verdict_reason") or ""),
+            interval=_interval(c.get("interval")),
+            check_groups=c.get("check_groups"),
+            drivers=c.get("drivers") or None,
         )
         for c in unique_checks((result or {}).get("checks", []))
     ]
+
+
+def _interval(value: object) -> tuple[float, float] | None:
+    if interval_text(value, RATE_DIGITS) and isinstance(value, list | tuple):
+        return float(value[0]), float(value[1])
+    return None

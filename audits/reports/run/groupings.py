@@ -3,6 +3,11 @@
 Read from the stored fairness-report/1 document as the engine wrote it; no figure is recomputed.
 The run page, the report page and the PDF render these objects through one template
 (`reports/includes/grouping.html`).
+
+Each disparity is shown twice: fairlearn's over every known group, and the engine's over the
+grouping's reliable groups (at least the minimum group size, never Unknown), each with its
+interval and the groups that set it. Checks read the reliable ones by default; a document stored
+before reliable disparities has only fairlearn's, and is shown as it was.
 """
 
 import functools
@@ -15,7 +20,16 @@ from audits.reports.charts import grouping_charts, grouping_rate_chart
 from checklists.gates import NAMED_DISPARITIES
 from fairness import DEFAULT_EXCLUSION_SHARE, DEFAULT_FOUR_FIFTHS_THRESHOLD, DEFAULT_MIN_GROUP_SIZE
 
-from .checks import FOUR_FIFTHS_METRICS, CheckResult, check_results
+from .checks import (
+    FAIL,
+    FOUR_FIFTHS_METRICS,
+    INCONCLUSIVE,
+    PASS,
+    VERDICT_ORDER,
+    CheckResult,
+    check_results,
+    drivers_text,
+)
 from .impact import ImpactTable, impact_table
 from .numbers import RATE_DIGITS, RATIO_DIGITS, Cell, cell, digits_for, metric_cell
 
@@ -41,12 +55,28 @@ Charts = Literal["all", "selection", "none"]
 
 @dataclass(frozen=True)
 class Flag:
-    """A check not met (`failed`) or not computable, in one sentence (no final full stop)."""
+    """A check that fails or is inconclusive (or not computable), in one sentence (no full stop)."""
 
     check: CheckResult
     text: str
-    failed: bool
+    failed: bool  # the verdict is fail
     action_url: str | None  # "Create remediation action" for this check; None: no link
+
+    @property
+    def verdict(self) -> str:
+        return self.check.verdict
+
+    @property
+    def detail(self) -> str:
+        """The interval, the groups used and who set the value ("" for an older document)."""
+        parts = []
+        if self.check.interval_text:
+            parts.append(f"95% interval {self.check.interval_text}")
+        if self.check.groups_text:
+            parts.append(f"on {self.check.groups_text}")
+        if self.check.drivers_text:
+            parts.append(f"set by {self.check.drivers_text}")
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -69,7 +99,37 @@ class Disparity:
     name: str  # the engine's key, e.g. "demographic_parity_ratio"
     label: str  # in words
     key: bool  # one of KEY_DISPARITIES, shown first
-    cell: Cell  # with the bootstrap interval
+    cell: Cell  # fairlearn's, over every known group, with the bootstrap interval
+    drivers: str = ""  # who sets it: "0.32: Female 0.079 vs Male 0.249"
+    reliable: Cell | None = None  # over the reliable groups; None in an older document
+    reliable_drivers: str = ""
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """Which groups of a grouping are reliable (at least `min_size` rows, not Unknown)."""
+
+    min_size: int
+    reliable: list[str]
+    small: list[str]  # known groups under the minimum, as "label (count)"
+    undefined_reason: str  # why there are no reliable disparities ("" when there are)
+
+    @property
+    def same_as_all(self) -> bool:
+        return not self.small
+
+    @property
+    def text(self) -> str:
+        head = f"Reliable groups (at least {self.min_size} rows, not Unknown): "
+        if self.same_as_all:
+            return (
+                f"{head}every group ({_some(self.reliable)}), so the reliable disparities are "
+                "fairlearn's."
+            )
+        text = f"{head}{_some(self.reliable) or 'none'}. Below the minimum: {_some(self.small)}."
+        if self.undefined_reason:
+            text += f" No reliable disparity: {self.undefined_reason}."
+        return text
 
 
 @dataclass(frozen=True)
@@ -78,13 +138,23 @@ class GroupingSection:
     columns: list[str]
     reference_group: str | None
     unknown_count: int
-    flags: list[Flag]  # failed checks first, then the ones that could not be computed
+    flags: list[Flag]  # failed checks first, then inconclusive ones (and not computable)
     passed_checks: list[CheckResult]
     notes: list[str]  # unknown values, excluded and small groups, in plain words
     rows: list[GroupRow]
     disparities: list[Disparity]
     charts: list[dict]  # [{"metric", "title", "svg"}]
     impact: ImpactTable
+    checks: list[CheckResult]  # every check on this grouping: failed, inconclusive, then passed
+    reliability: Reliability | None  # None for a document from before reliable disparities
+
+    @property
+    def failed_flags(self) -> list[Flag]:
+        return [f for f in self.flags if f.failed]
+
+    @property
+    def inconclusive_flags(self) -> list[Flag]:
+        return [f for f in self.flags if not f.failed]
 
     @property
     def chart_svg(self) -> str:
@@ -127,33 +197,68 @@ def _section(
 ) -> GroupingSection:
     threshold = options.get("four_fifths_threshold") or DEFAULT_FOUR_FIFTHS_THRESHOLD
     name = str(grouping.get("name", ""))
-    own = [c for c in checks if c.grouping == name]
-    not_met = [c for c in own if c.passed is False] + [c for c in own if c.passed is None]
+    own = sorted((c for c in checks if c.grouping == name), key=lambda c: VERDICT_ORDER[c.verdict])
     min_size = options.get("min_group_size") or DEFAULT_MIN_GROUP_SIZE
     return GroupingSection(
         name=name,
         columns=list(grouping.get("columns") or []),
         reference_group=grouping.get("reference_group"),
         unknown_count=grouping.get("unknown_count") or 0,
-        flags=[_flag(c, grouping, threshold, action_url) for c in not_met],
-        passed_checks=[c for c in own if c.passed is True],
+        flags=[_flag(c, grouping, threshold, action_url) for c in own if c.verdict != PASS],
+        passed_checks=[c for c in own if c.verdict == PASS],
         notes=grouping_notes(grouping, options),
         rows=[_row(g, grouping, min_size) for g in grouping.get("groups", [])],
         disparities=_disparities(grouping),
         charts=_charts(grouping, threshold, charts),
         impact=impact_table(grouping, options, threshold),
+        checks=own,
+        reliability=_reliability(grouping, min_size),
+    )
+
+
+def _reliability(grouping: dict, min_size: int) -> Reliability | None:
+    reliable = grouping.get("reliable_groups")
+    if reliable is None:
+        return None
+    small = [
+        f"{g.get('label')} ({g.get('count') or 0})"
+        for g in grouping.get("groups", [])
+        if not g.get("unknown") and g.get("label") not in reliable
+    ]
+    reasons = grouping.get("reliable_undefined") or {}
+    return Reliability(
+        min_size=min_size,
+        reliable=[str(label) for label in reliable],
+        small=small,
+        undefined_reason=str(next(iter(reasons.values()), "")) if len(reliable) < 2 else "",
     )
 
 
 def flag_text(
     check: CheckResult, grouping: dict, *, four_fifths: float = DEFAULT_FOUR_FIFTHS_THRESHOLD
 ) -> str:
-    """A check in words: which value, for whom, against what, and by how much it misses."""
+    """A check in words: which value, for whom, against what, and by how much it misses.
+
+    An inconclusive check says why (its interval straddles the threshold); one that fails on its
+    interval while its point value passes says so.
+    """
     words = check.metric.replace("_", " ").capitalize()
     if check.value is None or check.passed is None:
         return f"{words} is undefined on {check.grouping}: {check.reason or 'no reason given'}"
     value, threshold = check.value, check.threshold
     digits = digits_for(check.metric)
+    if check.verdict == INCONCLUSIVE:
+        why = check.verdict_reason or "its interval straddles the threshold"
+        return (
+            f"{words} {value:.{digits}f} on {check.grouping} is inconclusive against the "
+            f"{threshold:g} threshold ({check.requirement} required): {why}"
+        )
+    if check.verdict == FAIL and check.passed:
+        return (
+            f"{words} {value:.{digits}f} on {check.grouping} meets the {threshold:g} threshold "
+            f"at its point value, but its whole 95% interval {check.interval_text} does not "
+            f"({check.requirement} required)"
+        )
     side = "below" if check.comparison in (">=", ">") else "above"
     if check.metric in FOUR_FIFTHS_METRICS:
         lowest = _lowest(grouping, check.metric)
@@ -175,7 +280,7 @@ def _flag(check: CheckResult, grouping: dict, four_fifths: float, action_url: st
     return Flag(
         check=check,
         text=flag_text(check, grouping, four_fifths=four_fifths),
-        failed=check.passed is False,
+        failed=check.verdict == FAIL,
         action_url=link,
     )
 
@@ -275,18 +380,37 @@ def _row(group: dict, grouping: dict, min_size: int) -> GroupRow:
 
 
 def _disparities(grouping: dict) -> list[Disparity]:
-    """Every disparity with its bootstrap interval, the key ones first."""
+    """Every disparity, fairlearn's and the reliable one, with intervals and drivers, key ones first."""
     intervals = grouping.get("disparity_intervals") or {}
     undefined = grouping.get("undefined") or {}
-    items = [
-        Disparity(
-            name=name,
-            label=name.replace("_", " "),
-            key=name in KEY_DISPARITIES,
-            cell=metric_cell(name, value, interval=intervals.get(name), why=undefined.get(name)),
+    drivers = grouping.get("disparity_drivers") or {}
+    reliable = grouping.get("reliable_disparities")
+    reliable_intervals = grouping.get("reliable_disparity_intervals") or {}
+    reliable_undefined = grouping.get("reliable_undefined") or {}
+    reliable_drivers = grouping.get("reliable_disparity_drivers") or {}
+    items = []
+    for name, value in (grouping.get("disparities") or {}).items():
+        kept = None if reliable is None else reliable.get(name)
+        items.append(
+            Disparity(
+                name=name,
+                label=name.replace("_", " "),
+                key=name in KEY_DISPARITIES,
+                cell=metric_cell(
+                    name, value, interval=intervals.get(name), why=undefined.get(name)
+                ),
+                drivers=drivers_text(name, value, drivers.get(name)),
+                reliable=None
+                if reliable is None
+                else metric_cell(
+                    name,
+                    kept,
+                    interval=reliable_intervals.get(name),
+                    why=reliable_undefined.get(name),
+                ),
+                reliable_drivers=drivers_text(name, kept, reliable_drivers.get(name)),
+            )
         )
-        for name, value in (grouping.get("disparities") or {}).items()
-    ]
     return sorted(items, key=lambda d: not d.key)
 
 

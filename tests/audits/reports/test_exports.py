@@ -144,7 +144,11 @@ def test_answers_csv_has_one_row_per_question(demo_audit):
 
 
 def test_metrics_csv_has_one_row_per_run_grouping_and_group_with_exact_values(demo_audit):
-    rows = _rows(metrics_csv(build_report(demo_audit, charts=False)))
+    rows = [
+        r
+        for r in _rows(metrics_csv(build_report(demo_audit, charts=False)))
+        if r["row_kind"] == "group"
+    ]
 
     assert len(rows) == 2 + 5 + 10  # sex, race, sex x race
     female = next(r for r in rows if r["grouping"] == "sex" and r["group"] == "Female")
@@ -155,6 +159,36 @@ def test_metrics_csv_has_one_row_per_run_grouping_and_group_with_exact_values(de
     other = next(r for r in rows if r["grouping"] == "race" and r["group"] == "Other")
     assert other["excluded"] == "True" and other["impact_ratio"] == ""
     assert {"true_positive_rate", "scoring_rate", "scoring_impact_ratio", "roc_auc"} <= set(rows[0])
+
+
+def test_metrics_csv_adds_reliable_disparities_and_check_verdicts_after_the_groups(demo_audit):
+    report = build_report(demo_audit, charts=False)
+    rows = _rows(metrics_csv(report))
+    result = report.succeeded_runs[0].result
+    race = next(g for g in result["groupings"] if g["name"] == "race")
+
+    group = next(r for r in rows if r["grouping"] == "race" and r["group"] == "Other")
+    assert group["row_kind"] == "group"
+    assert group["reliable"] == str("Other" in race["reliable_groups"])
+    disparities = {
+        (r["measure"], r["groups_used"]): r
+        for r in rows
+        if r["row_kind"] == "disparity" and r["grouping"] == "race"
+    }
+    fairlearn = disparities[("demographic_parity_ratio", "all")]
+    reliable = disparities[("demographic_parity_ratio", "reliable")]
+    assert float(fairlearn["value"]) == race["disparities"]["demographic_parity_ratio"]
+    assert float(reliable["value"]) == race["reliable_disparities"]["demographic_parity_ratio"]
+    assert float(reliable["ci_low"]) <= float(reliable["value"]) <= float(reliable["ci_high"])
+    assert reliable["set_by"].startswith(reliable["value"][:3]) and " vs " in reliable["set_by"]
+    assert fairlearn["group"] == "" and fairlearn["count"] == ""
+
+    checks = [r for r in rows if r["row_kind"] == "check" and r["grouping"] == "race"]
+    engine = [c for c in result["checks"] if c["grouping"] == "race"]
+    assert {r["verdict"] for r in checks} == {c["verdict"] for c in engine}
+    four_fifths = next(r for r in checks if r["measure"] == "four_fifths")
+    assert (four_fifths["groups_used"], four_fifths["comparison"]) == ("ll144", ">=")
+    assert four_fifths["verdict"] in ("pass", "fail", "inconclusive")
 
 
 def test_metrics_csv_neutralises_group_labels(audit, auditor, tmp_path):
@@ -173,4 +207,4 @@ def test_metrics_csv_neutralises_group_labels(audit, auditor, tmp_path):
 
     rows = _rows(metrics_csv(build_report(audit, charts=False)))
 
-    assert sorted(r["group"] for r in rows) == ["'-safe", "'=cmd|calc"]
+    assert sorted(r["group"] for r in rows if r["row_kind"] == "group") == ["'-safe", "'=cmd|calc"]

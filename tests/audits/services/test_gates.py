@@ -9,7 +9,13 @@ from django.urls import reverse
 from audits.jobs.worker import run_execute
 from audits.models import Answer, Evidence, RunStatus
 from audits.services.common import AuditLocked
-from audits.services.gates import gate_checks, gate_outcome, gate_override, gates_answer_from_run
+from audits.services.gates import (
+    gate_checks,
+    gate_note,
+    gate_outcome,
+    gate_override,
+    gates_answer_from_run,
+)
 from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
 from tests.audits.dataset_fixtures import fair_csv
 
@@ -45,7 +51,10 @@ def test_a_run_answers_the_gates_and_is_linked_as_evidence(make_run, audit, owne
     assert g1.note_md.startswith(
         f"From fairness run #{run.pk}: impact ratio ≥ 0.8 on every grouping"
     )
-    assert "- impact ratio 0.40 on sex (threshold ≥ 0.8) — fails" in g1.note_md
+    assert (
+        "- impact ratio 0.40 (95% interval 0.26–0.65) on sex, LL144 groups (threshold ≥ 0.8) — "
+        "fails. Set by 0.40: F 0.200 vs M 0.500 (reference)"
+    ) in g1.note_md
     assert "A screening threshold, not a verdict of fairness." in g1.note_md
     evidence = Evidence.objects.filter(audit=audit, run=run)
     assert sorted(e.question.code for e in evidence) == ["FAIR-G1", "FAIR-G2", "FAIR-G3"]
@@ -112,6 +121,102 @@ def test_gate_outcome_rules():
     assert gate_outcome(gate, {"checks": []})[0] == "na"
     other = {**check(0.5, False), "threshold": 0.9}  # a different check on the same metric
     assert gate_outcome(gate, {"checks": [check(0.85, True), other]})[0] == "pass"
+
+
+def _verdict_check(value, interval, verdict, *, grouping="sex", reason=None):
+    return {
+        "metric": "demographic_parity_ratio",
+        "comparison": ">=",
+        "threshold": 0.8,
+        "grouping": grouping,
+        "value": value,
+        "passed": None if value is None else value >= 0.8,
+        "interval": interval,
+        "verdict": verdict,
+        "verdict_basis": "interval" if value is not None else None,
+        "verdict_reason": reason,
+        "check_groups": "reliable",
+        "drivers": {"min": "F", "max": "M", "min_value": 0.4, "max_value": 0.5},
+    }
+
+
+DPR_GATE = {"metric": "demographic_parity_ratio", "comparison": ">=", "threshold": 0.8}
+SPANS = (
+    "the interval [0.72, 0.95] spans the threshold 0.8; needs more data or a reviewer's judgement"
+)
+
+
+def test_a_gate_passes_only_when_every_grouping_passes_on_its_interval():
+    checks = [_verdict_check(0.9, [0.85, 0.95], "pass"), _verdict_check(0.95, [0.9, 1.0], "pass")]
+    assert gate_outcome(DPR_GATE, {"checks": checks})[0] == "pass"
+
+
+def test_a_gate_fails_when_any_grouping_fails_even_if_another_is_inconclusive():
+    checks = [
+        _verdict_check(0.85, [0.72, 0.95], "inconclusive", reason=SPANS),
+        _verdict_check(0.5, [0.4, 0.6], "fail", grouping="race"),
+    ]
+    assert gate_outcome(DPR_GATE, {"checks": checks})[0] == "fail"
+
+
+def test_a_gate_is_inconclusive_when_an_interval_straddles_the_threshold_and_none_fails():
+    checks = [
+        _verdict_check(0.9, [0.85, 0.95], "pass"),
+        _verdict_check(0.85, [0.72, 0.95], "inconclusive", grouping="race", reason=SPANS),
+    ]
+    assert gate_outcome(DPR_GATE, {"checks": checks})[0] == "inconclusive"
+
+
+def test_a_gate_follows_the_verdict_not_the_point_value():
+    # The point value passes (0.85 >= 0.8) but the interval cannot tell: not a pass.
+    checks = [_verdict_check(0.85, [0.72, 0.95], "inconclusive", reason=SPANS)]
+    assert checks[0]["passed"] is True
+    assert gate_outcome(DPR_GATE, {"checks": checks})[0] == "inconclusive"
+
+
+def test_a_gate_nothing_was_measured_for_is_not_applicable():
+    checks = [_verdict_check(None, None, "inconclusive", reason="the value cannot be computed")]
+    assert gate_outcome(DPR_GATE, {"checks": checks})[0] == "na"
+
+
+def test_a_document_from_before_verdicts_is_read_by_its_point_comparison():
+    old = [{k: v for k, v in c.items() if not k.startswith(("verdict", "interval"))}
+           for c in (_verdict_check(0.85, [0.72, 0.95], "inconclusive"),
+                     _verdict_check(0.9, [0.85, 0.95], "pass"))]  # fmt: skip
+    assert gate_outcome(DPR_GATE, {"checks": old})[0] == "pass"
+    old[0]["value"], old[0]["passed"] = 0.5, False
+    assert gate_outcome(DPR_GATE, {"checks": old})[0] == "fail"
+    old[0]["value"], old[0]["passed"] = None, None
+    assert gate_outcome(DPR_GATE, {"checks": old})[0] == "na"
+
+
+def test_an_inconclusive_note_says_which_grouping_and_why(make_run, audit, gate_questions):
+    run = make_run()
+    checks = [
+        _verdict_check(0.9, [0.85, 0.95], "pass"),
+        _verdict_check(0.85, [0.72, 0.95], "inconclusive", grouping="race", reason=SPANS),
+    ]
+    note = gate_note(
+        run=run, question=gate_questions["FAIR-G2"], value="inconclusive", checks=checks
+    )
+    assert "— inconclusive: needs more data or a reviewer's judgement." in note
+    assert f"Inconclusive on race, {SPANS}." in note
+    assert (
+        "- demographic parity ratio 0.85 (95% interval 0.72–0.95) on race, reliable groups "
+        f"(threshold ≥ 0.8) — inconclusive: {SPANS}. Set by 0.85: F 0.400 vs M 0.500"
+    ) in note
+
+
+def test_an_override_cannot_set_inconclusive(audit, auditor, gate_questions):
+    with pytest.raises(ValidationError) as error:
+        gate_override(
+            audit=audit,
+            question=gate_questions["FAIR-G2"],
+            user=auditor,
+            value="inconclusive",
+            justification=JUSTIFICATION,
+        )
+    assert "value" in error.value.message_dict
 
 
 def test_gate_checks_are_deduplicated(audit):

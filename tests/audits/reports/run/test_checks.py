@@ -1,7 +1,16 @@
 """One rule for "the same check": repeated checks are shown once and gates use the same rule."""
 
-from audits.reports.run.checks import check_results, same_check, unique_checks
+from audits.reports.run.checks import (
+    VERDICT_ORDER,
+    check_results,
+    check_verdict,
+    document_verdict,
+    drivers_text,
+    same_check,
+    unique_checks,
+)
 from audits.services import gates
+from fairness import VERDICTS
 
 
 def _check(**fields) -> dict:
@@ -42,3 +51,33 @@ def test_check_results_drop_repeats_and_say_the_requirement():
 
 def test_gate_service_decides_with_the_same_rule():
     assert gates.same_check is same_check
+
+
+def test_a_check_of_an_older_document_takes_its_verdict_from_passed():
+    assert [check_verdict({"passed": p}) for p in (True, False, None)] == [
+        "pass",
+        "fail",
+        "inconclusive",
+    ]
+    assert check_verdict({"passed": True, "verdict": "inconclusive"}) == "inconclusive"
+    assert document_verdict({"checks": [{"passed": True}, {"passed": None}]}) == "inconclusive"
+    assert document_verdict({"summary": {"verdict": "fail"}, "checks": []}) == "fail"
+
+
+def test_verdict_words_are_the_engines():
+    assert set(VERDICT_ORDER) == set(VERDICTS)
+
+
+def test_drivers_read_lowest_vs_highest_naming_the_part_and_the_reference():
+    dpr = {"min": "Female", "max": "Male", "min_value": 0.079, "max_value": 0.249}
+    assert drivers_text("demographic_parity_ratio", 0.32, dpr) == "0.32: Female 0.079 vs Male 0.249"
+    eod = {**dpr, "part": "false_positive_rate"}
+    assert drivers_text("equalized_odds_difference", 0.17, eod) == (
+        "0.170: FPR Female 0.079 vs Male 0.249"
+    )
+    ir = {"min": "Female", "reference": "Male", "min_value": 0.079, "reference_value": 0.249}
+    assert drivers_text("impact_ratio", 0.32, ir) == (
+        "0.32: Female 0.079 vs Male 0.249 (reference)"
+    )
+    assert drivers_text("demographic_parity_ratio", None, dpr) == ""
+    assert drivers_text("demographic_parity_ratio", 0.32, None) == ""

@@ -181,3 +181,36 @@ def test_charts_are_drawn_only_when_asked(section):
     (drawn,) = grouping_sections(DOCUMENT, CONFIG, charts="selection")
     assert [c["metric"] for c in drawn.charts] == ["selection_rate"]
     assert "<svg" in drawn.chart_svg
+
+
+def test_flags_put_failed_checks_first_then_inconclusive_ones_with_their_reason():
+    reason = "the interval [0.72, 0.95] spans the threshold 0.8; needs more data"
+    document = {
+        **DOCUMENT,
+        "checks": [
+            _check("dpr", "demographic_parity_ratio", 0.85, True, interval=[0.72, 0.95],
+                   verdict="inconclusive", verdict_basis="interval", verdict_reason=reason,
+                   check_groups="reliable"),
+            _check("four_fifths", "impact_ratio", 0.9, True, interval=[0.85, 0.95],
+                   verdict="pass", check_groups="ll144"),
+            _check("eor", "equalized_odds_ratio", 0.4, False, interval=[0.3, 0.5],
+                   verdict="fail", check_groups="reliable"),
+        ],
+    }  # fmt: skip
+    (section,) = grouping_sections(document, CONFIG, charts="none")
+    assert [(f.check.name, f.verdict) for f in section.flags] == [
+        ("eor", "fail"),
+        ("dpr", "inconclusive"),
+    ]
+    assert [c.name for c in section.checks] == ["eor", "dpr", "four_fifths"]
+    assert section.flags[1].text == (
+        "Demographic parity ratio 0.85 on sex is inconclusive against the 0.8 threshold "
+        f"(≥ 0.8 required): {reason}"
+    )
+    assert section.flags[1].detail == "95% interval 0.72–0.95 · on reliable groups"
+    assert [c.name for c in section.passed_checks] == ["four_fifths"]
+
+
+def test_a_document_from_before_reliable_disparities_shows_fairlearns_only(section):
+    assert section.reliability is None
+    assert all(d.reliable is None for d in section.disparities)
