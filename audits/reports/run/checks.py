@@ -44,17 +44,6 @@ def check_verdict(check: dict) -> str:
     return PASS if passed else FAIL
 
 
-def document_verdict(result: dict | None) -> str | None:
-    """The run's verdict: the summary's, or from its checks for an older document (None: none)."""
-    if not result:
-        return None
-    verdict = (result.get("summary") or {}).get("verdict")
-    if verdict in VERDICT_ORDER:
-        return str(verdict)
-    verdicts = {check_verdict(c) for c in result.get("checks", [])}
-    return min(verdicts, key=VERDICT_ORDER.__getitem__) if verdicts else PASS
-
-
 def _rate(value: object) -> str:
     return f"{value:.{RATE_DIGITS}f}" if is_number(value) else "—"
 

@@ -4,7 +4,6 @@ from audits.reports.run.checks import (
     VERDICT_ORDER,
     check_results,
     check_verdict,
-    document_verdict,
     drivers_text,
     same_check,
     unique_checks,
@@ -60,8 +59,6 @@ def test_a_check_of_an_older_document_takes_its_verdict_from_passed():
         "inconclusive",
     ]
     assert check_verdict({"passed": True, "verdict": "inconclusive"}) == "inconclusive"
-    assert document_verdict({"checks": [{"passed": True}, {"passed": None}]}) == "inconclusive"
-    assert document_verdict({"summary": {"verdict": "fail"}, "checks": []}) == "fail"
 
 
 def test_verdict_words_are_the_engines():
