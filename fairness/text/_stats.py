@@ -18,7 +18,9 @@ from scipy import stats as scipy_stats
 
 from .._metrics import wilson_interval
 
-CHUNK_CELLS = 2_000_000  # draws x pairs per chunk
+#: Draws x pairs per chunk: bounds the bootstrap's temporaries (a few arrays of this many
+#: float64 per chunk, twice that for the Wasserstein draws), whatever the number of pairs.
+CHUNK_CELLS = 250_000
 Interval = list[float] | None
 
 __all__ = [
@@ -96,7 +98,8 @@ class Bootstrap:
         n = self.n_pairs
         chunk = max(1, min(self.draws, CHUNK_CELLS // max(n, 1)))
         matrix = np.stack(self._sums, axis=1) if self._sums else np.zeros((n, 0))
-        sums_out, custom_out = [], [[] for _ in self._custom]
+        sums_out: list[np.ndarray] = []
+        custom_out: list[list[np.ndarray]] = [[] for _ in self._custom]
         done = 0
         while done < self.draws:
             size = min(chunk, self.draws - done)
