@@ -18,9 +18,13 @@ from scipy import stats as scipy_stats
 
 from .._metrics import wilson_interval
 
-#: Draws x pairs per chunk: bounds the bootstrap's temporaries (a few arrays of this many
-#: float64 per chunk, twice that for the Wasserstein draws), whatever the number of pairs.
-CHUNK_CELLS = 250_000
+#: Draws x pairs per chunk (the weights matrix and its product with the per-pair sums: a few
+#: arrays of this many numbers, ~25 MB, whatever the number of pairs; smaller chunks make the
+#: matrix product slow).
+CHUNK_CELLS = 1_000_000
+#: Draws x units per sub-chunk of a custom statistic (the Wasserstein draws make four arrays of
+#: draws x 2 units): ~10 MB, whatever the number of pairs.
+CUSTOM_CELLS = 250_000
 Interval = list[float] | None
 
 __all__ = [
@@ -104,12 +108,16 @@ class Bootstrap:
         while done < self.draws:
             size = min(chunk, self.draws - done)
             picks = rng.integers(0, n, size=(size, n))
-            offsets = (np.arange(size) * n)[:, None]
-            weights = np.bincount((picks + offsets).ravel(), minlength=size * n).reshape(size, n)
-            weights = weights.astype(np.float64)
+            picks += (np.arange(size) * n)[:, None]
+            counts = np.bincount(picks.ravel(), minlength=size * n)
+            del picks
+            weights = counts.reshape(size, n).astype(np.float64)
+            del counts
             sums_out.append(weights @ matrix)
+            step = max(1, CUSTOM_CELLS // max(n, 1))
             for i, function in enumerate(self._custom):
-                custom_out[i].append(function(weights))
+                for low in range(0, size, step):
+                    custom_out[i].append(function(weights[low : low + step]))
             done += size
         totals = np.concatenate(sums_out, axis=0)
         for i in range(len(self._sums)):

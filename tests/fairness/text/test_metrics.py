@@ -232,7 +232,7 @@ def test_same_seed_same_document(hand_csv):
 
 
 def test_workers_give_the_same_numbers(tmp_path):
-    # JSON Lines in blocks of 2 rows: the pool starts at the second block.
+    # JSON Lines in blocks of 2 rows, scored on the forked pool from the first block.
     path = write_jsonl(tmp_path / "r.jsonl", HAND_ROWS)
     one = _doc(path, batch_rows=2)
     two = _doc(path, workers=2, batch_rows=2)
