@@ -95,6 +95,28 @@ def make_rows(pairs: int, *, groups=("male", "female"), seed: int = 0, samples: 
                 }
 
 
+def write_example(path: Path, pairs: int = 200, seed: int = 200) -> Path:
+    """The file of ``docs/llm_fairness.md``'s run: 3 groups, with a decision and a toxicity.
+
+    The decision is ``shortlist`` with probability 0.4 whatever the group (so flips are noise);
+    toxicity is higher for harsh replies and, to give the example a finding, for ``nonbinary``.
+    """
+    rng = random.Random(seed)
+    rows = list(make_rows(pairs, groups=("male", "female", "nonbinary"), seed=seed))
+    for row in rows:
+        row["decision"] = "shortlist" if rng.random() < 0.4 else "reject"
+        harsh = row["response"].startswith(("No. ", "Awful. ", "This is wrong", "Bad answer"))
+        base = rng.random() ** 2 * 0.6 + (0.4 if harsh else 0.0)
+        if row["group"] == "nonbinary":
+            base += 0.15
+        row["toxicity"] = f"{min(1.0, base):.3f}"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
 def _write(pairs: int) -> Path:
     DATA.mkdir(parents=True, exist_ok=True)
     path = DATA / f"llm_{pairs}.csv"
@@ -163,7 +185,13 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--langfair-python", default=os.environ.get("LANGFAIR_PYTHON"))
+    parser.add_argument(
+        "--write-example", metavar="PATH", help="write docs/llm_fairness.md's responses file, exit"
+    )
     args = parser.parse_args()
+    if args.write_example:
+        print(write_example(Path(args.write_example)))
+        return
     peer = args.langfair_python
     if not peer or not Path(peer).exists():
         print(

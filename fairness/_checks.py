@@ -27,7 +27,7 @@ bootstrap interval of that minimum.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from ._mapping import Check
 
@@ -50,6 +50,18 @@ NO_INTERVAL = (
 NOT_EVALUATED = "the value cannot be computed: {reason}"
 NEEDS_SCORE = "needs a score, which is not mapped"
 NOT_COMPUTED = "not computed: it needs a column that is not mapped (y_true or score)"
+
+
+class Rule(Protocol):
+    """What :func:`verdict` reads of a check: a :class:`Check`, or ``fairness.text.TextCheck``."""
+
+    @property
+    def metric(self) -> str: ...
+    @property
+    def comparison(self) -> str: ...
+    @property
+    def threshold(self) -> float: ...
+    def passes(self, value: float) -> bool: ...
 
 
 def _bound(value: float, metric: str) -> str:
@@ -85,7 +97,7 @@ def _lookup(
 
 
 def verdict(
-    check: Check,
+    check: Rule,
     value: float | None,
     interval: Sequence[float] | None,
     *,
@@ -96,7 +108,7 @@ def verdict(
 
     Parameters
     ----------
-    check : Check
+    check : Check or TextCheck
     value : float or None
         The point value; None when undefined.
     interval : [low, high] or None

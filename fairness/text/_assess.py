@@ -5,10 +5,11 @@ from __future__ import annotations
 import importlib.metadata
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from .._report import ENGINE_VERSION
 from .._source import Source
-from ._checks import TextCheck, evaluate_checks
+from ._checks import TextCheck, evaluate_checks, text_summary
 from ._collect import Collected, collect, decision_coding
 from ._defaults import (
     DEFAULT_BATCH_ROWS,
@@ -168,7 +169,6 @@ def assess_responses(
         opened.close()
     _validate(state, opened.columns)
     reference = _reference(state, reference_group)
-    state.reference = reference  # type: ignore[attr-defined]
     coding = decision_coding(state) if mapping.decision else {}
     warnings: list[str] = []
 
@@ -220,18 +220,20 @@ def assess_responses(
             "undefined": dict.fromkeys(COMPARISON_METRICS, f"no pair_id shared with '{reference}'"),
         })  # fmt: skip
     comparisons.sort(key=lambda item: item["group"])
-    for group in group_results:
-        if group["responses"] < 30:
+    for result in group_results:
+        if result["responses"] < 30:
             warnings.append(
-                f"Group '{group['group']}' has {group['responses']} responses: its intervals are "
-                "wide."
+                f"Group '{result['group']}' has {result['responses']} responses: its intervals "
+                "are wide."
             )
-    check_results = evaluate_checks(parsed, group_results, comparisons)
+    check_results = evaluate_checks(
+        parsed, group_results, comparisons, bootstrapped=bootstrap_draws > 0
+    )
     for check in check_results:
         if check["passed"] is None:
             warnings.append(f"Check {check['metric']} on '{check['group']}': {check['reason']}.")
     columns = mapping.to_dict()
-    document = {
+    document: dict[str, Any] = {
         "schema": SCHEMA,
         "input": {
             "sha256": sha,
@@ -263,13 +265,10 @@ def assess_responses(
         "groups": group_results,
         "comparisons": comparisons,
         "checks": check_results,
-        "summary": {
-            "checks": len(check_results),
-            "passed": sum(c["passed"] is True for c in check_results),
-            "failed": sum(c["passed"] is False for c in check_results),
-            "inconclusive": sum(c["verdict"] == "inconclusive" for c in check_results),
-        },
-        "examples": examples(state, all_units, coding, per_kind=examples_per_kind),
+        "summary": text_summary(check_results),
+        "examples": examples(
+            state, all_units, coding, reference=reference, per_kind=examples_per_kind
+        ),
         "single_group_pairs": single[:100],
         "warnings": warnings,
     }

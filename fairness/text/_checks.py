@@ -1,18 +1,21 @@
-"""Checks ``metric op threshold`` on every group, with a three-way verdict from the interval."""
+"""Checks ``metric op threshold`` on every group, with the tabular engine's three-way verdict."""
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from .._checks import NOT_EVALUATED, VERDICTS, summary, verdict
 from .._mapping import COMPARISONS
 from ._metrics import COMPARISON_METRICS, GROUP_METRICS
 
 #: What a check may name: a comparison metric (every group against the reference) or a
 #: per-group metric (every group, the reference included).
 TEXT_CHECK_METRICS: tuple[str, ...] = tuple(dict.fromkeys((*COMPARISON_METRICS, *GROUP_METRICS)))
-VERDICTS: tuple[str, ...] = ("pass", "fail", "inconclusive")
+NOT_MEASURED = "not measured: map the column it needs"
 UNKNOWN_TEXT_CHECK_METRIC = "Unknown check metric '{metric}'; use one of {names}."
 BAD_TEXT_CHECK = "Cannot read check '{text}'; write it like 'sentiment_bias_strong <= 0.05'."
 UNKNOWN_COMPARISON = "Unknown comparison '{comparison}'; use one of >=, >, <=, <."
@@ -52,57 +55,65 @@ class TextCheck:
             raise ValueError(BAD_THRESHOLD.format(threshold=match["threshold"])) from None
         return cls(match["metric"], match["op"], threshold)
 
+    def passes(self, value: float) -> bool:
+        """Return whether ``value`` satisfies the check (the point comparison)."""
+        return bool(COMPARISONS[self.comparison](value, self.threshold))
+
     def __str__(self) -> str:
         return f"{self.metric} {self.comparison} {self.threshold:g}"
 
 
-def verdict(comparison: str, threshold: float, interval: list[float] | None,
-            value: float) -> tuple[str, str]:  # fmt: skip
-    """Return ``(verdict, basis)``: from the interval when there is one, else the point value.
-
-    ``pass`` when the whole interval is on the passing side of the threshold, ``fail`` when it is
-    wholly on the failing side, ``inconclusive`` otherwise.
-    """
-    ok = COMPARISONS[comparison]
-    if interval is None:
-        return ("pass" if ok(value, threshold) else "fail"), "point"
-    low, high = interval
-    if ok(low, threshold) and ok(high, threshold):
-        return "pass", "interval"
-    if not ok(low, threshold) and not ok(high, threshold):
-        return "fail", "interval"
-    return "inconclusive", "interval"
-
-
 def evaluate_checks(
-    checks: list[TextCheck], groups: list[dict], comparisons: list[dict]
-) -> list[dict]:
+    checks: Sequence[TextCheck],
+    groups: Sequence[Mapping[str, Any]],
+    comparisons: Sequence[Mapping[str, Any]],
+    *,
+    bootstrapped: bool = True,
+) -> list[dict[str, Any]]:
     """Evaluate every check on every comparison (comparison metrics; ``impact_ratio`` is the
-    comparison's) or every group (per-group metrics)."""
+    comparison's) or every group (per-group metrics).
+
+    The verdict is the tabular engine's (:func:`fairness._checks.verdict`, policy ``interval``):
+    from the 95% interval, each bound tested with the check's own comparison; the point
+    comparison (``verdict_basis`` ``"point"``) without an interval; ``inconclusive`` when the
+    value is undefined. ``passed`` is the point comparison (null when undefined).
+    """
     out = []
     for check in checks:
         targets = comparisons if check.metric in COMPARISON_METRICS else groups
         for target in targets:
             value = target["metrics"].get(check.metric)
-            item = {
+            interval = target["intervals"].get(check.metric)
+            outcome = verdict(check, value, interval, policy="interval", bootstrapped=bootstrapped)
+            item: dict[str, Any] = {
                 "metric": check.metric,
                 "group": target["group"],
                 "value": value,
                 "threshold": check.threshold,
                 "comparison": check.comparison,
-                "interval": target["intervals"].get(check.metric),
+                "interval": list(interval) if interval and value is not None else None,
+                "passed": None if value is None else check.passes(value),
+                **outcome,
             }
             if value is None:
-                reason = target.get("undefined", {}).get(check.metric) or (
-                    "not measured: map the column it needs"
-                )
-                item.update(passed=None, verdict=None, verdict_basis=None, reason=reason)
-            else:
-                result, basis = verdict(check.comparison, check.threshold, item["interval"], value)
-                item.update(
-                    passed=bool(COMPARISONS[check.comparison](value, check.threshold)),
-                    verdict=result,
-                    verdict_basis=basis,
-                )
+                reason = target.get("undefined", {}).get(check.metric) or NOT_MEASURED
+                item["reason"] = reason
+                item["verdict_reason"] = NOT_EVALUATED.format(reason=reason)
             out.append(item)
     return out
+
+
+def text_summary(checks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The document's ``summary``: the tabular engine's (:func:`fairness._checks.summary`:
+    ``passed`` is no ``fail`` verdict, ``verdict``, ``verdicts`` counts, and the point counts
+    ``checks_passed``, ``checks_failed``, ``checks_undetermined``) with ``checks``, their number."""
+    return {"checks": len(checks), **summary(checks)}
+
+
+__all__ = [
+    "TEXT_CHECK_METRICS",
+    "VERDICTS",
+    "TextCheck",
+    "evaluate_checks",
+    "text_summary",
+]

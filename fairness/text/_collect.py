@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import re
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,13 +27,17 @@ from ._errors import (
     TOXICITY_OUT_OF_RANGE,
     text_error,
 )
-from ._input import ResponseSource
+from ._input import Block, ResponseSource
 from ._mapping import ResponseMapping
-from ._scoring import compile_refusals, is_refusal, score_texts
+from ._scoring import compile_refusals, is_refusal, score_texts, vader
 
-#: Distinct texts whose scores are kept between blocks; emptied when full.
-SCORE_CACHE_SIZE = 20_000
+#: Distinct texts whose scores are kept between blocks (repeated refusals, templated answers);
+#: emptied when full. Only texts of at most SCORE_CACHE_CHARS characters are kept, so the cache
+#: stays small (a few MB) whatever the file.
+SCORE_CACHE_SIZE = 5_000
+SCORE_CACHE_CHARS = 300
 Score = tuple[float, float, float, str, str]
+_Pending = tuple[int, Block, list[str], list[str], "Future[list[Score]] | list[Score]"]
 
 
 class Record(NamedTuple):
@@ -68,19 +73,15 @@ class Collected:
     decision_values: dict[object, str] = field(default_factory=dict)
 
 
-class _Vocabulary:
-    def __init__(self) -> None:
-        self.ids: dict[str, str] = {}
+class _Vocabulary(dict[str, str]):
+    """Token -> one character (its id as a code point), new tokens numbered as they come."""
+
+    def __missing__(self, token: str) -> str:
+        code = self[token] = chr(len(self))
+        return code
 
     def encode(self, joined: str) -> str:
-        ids = self.ids
-        out = []
-        for token in joined.split():
-            code = ids.get(token)
-            if code is None:
-                code = ids[token] = chr(len(ids))
-            out.append(code)
-        return "".join(out)
+        return "".join(map(self.__getitem__, joined.split()))
 
 
 def _toxicity(value: object, column: str, row: int) -> float | None:
@@ -122,31 +123,41 @@ class _Scorer:
         self.cache: dict[str, Score] = {}
         self.pool: ProcessPoolExecutor | None = None
         self.workers = workers
-        self.blocks = 0
 
-    def submit(self, texts: list[str]) -> tuple[list[str], Future | list[Score]]:
+    def _start(self) -> ProcessPoolExecutor:
+        # Forked workers inherit the loaded lexicon and stemmer: no import, ready at once (a
+        # spawned worker re-imports the engine, seconds on a loaded machine). Where fork is not
+        # available, forkserver, then spawn.
+        vader()
+        methods = multiprocessing.get_all_start_methods()
+        method = next(m for m in ("fork", "forkserver", "spawn") if m in methods)
+        context = multiprocessing.get_context(method)
+        return ProcessPoolExecutor(self.workers, mp_context=context)
+
+    def submit(self, texts: list[str]) -> tuple[list[str], Future[list[Score]] | list[Score]]:
         todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
-        self.blocks += 1
-        if self.workers > 1 and self.pool is None and self.blocks > 1:
-            # Started at the second block: a small file is done before a pool would be up.
-            context = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        if self.workers > 1 and self.pool is None:
+            self.pool = self._start()
         if self.pool is None:
             return todo, score_texts(todo)
         return todo, self.pool.submit(score_texts, todo)
 
-    def resolve(self, texts: list[str], todo: list[str], pending) -> list[Score]:
+    def resolve(
+        self, texts: list[str], todo: list[str], pending: Future[list[Score]] | list[Score]
+    ) -> list[Score]:
         scored = pending if isinstance(pending, list) else pending.result()
         fresh = dict(zip(todo, scored, strict=True))
-        if len(self.cache) + len(fresh) > SCORE_CACHE_SIZE:
-            self.cache.clear()
         out = []
         for text in texts:
             found = fresh.get(text)
             if found is None:
                 found = self.cache[text]
             out.append(found)
-        self.cache.update(fresh)
+        for text, score in fresh.items():
+            if len(text) <= SCORE_CACHE_CHARS:
+                if len(self.cache) >= SCORE_CACHE_SIZE:
+                    self.cache.clear()
+                self.cache[text] = score
         return out
 
     def close(self) -> None:
@@ -169,9 +180,9 @@ def collect(
     vocab_stems, vocab_words = _Vocabulary(), _Vocabulary()
     scorer = _Scorer(workers)
     depth = max(1, 2 * workers)
-    queue: deque = deque()
+    queue: deque[_Pending] = deque()
 
-    def blocks() -> Iterator[tuple[int, dict, list[str]]]:
+    def blocks() -> Iterator[tuple[int, Block, list[str]]]:
         for first, block in source.blocks():
             texts = ["" if t is None else t for t in block["response"]]
             yield first, block, texts
@@ -197,8 +208,9 @@ def _key(value: object, role: str, column: str, row: int) -> str:
     return text
 
 
-def _add(state: Collected, scorer: _Scorer, item, pattern, vocab_stems: _Vocabulary,
-         vocab_words: _Vocabulary, max_groups: int, example_chars: int) -> None:  # fmt: skip
+def _add(state: Collected, scorer: _Scorer, item: _Pending, pattern: re.Pattern[str] | None,
+         vocab_stems: _Vocabulary, vocab_words: _Vocabulary, max_groups: int,
+         example_chars: int) -> None:  # fmt: skip
     first, block, texts, todo, pending = item
     scores = scorer.resolve(texts, todo, pending)
     mapping = state.mapping

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._checks import check_verdict, overall_verdict
+from .._mapping import COMPARISONS
 from ._metrics import COMPARISON_METRICS, GROUP_METRICS
 
 _NEGATE = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
@@ -31,17 +33,29 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     ]  # fmt: skip
 
 
+def _shown(value: float, check: Mapping[str, Any]) -> str:
+    """The value to 3 decimals, or all the digits it needs when 3 would read as the other side of
+    the threshold (e.g. 0.7999999999999999, which fails ``>= 0.8``, is not shown as 0.800)."""
+    short = f"{value:.3f}"
+    ok = COMPARISONS[check["comparison"]]
+    if ok(float(short), check["threshold"]) == ok(value, check["threshold"]):
+        return short
+    return repr(float(value))
+
+
 def _check_line(check: Mapping[str, Any]) -> str:
-    label = {"pass": "PASS", "fail": "FAIL", "inconclusive": "INCONCLUSIVE"}.get(
-        check["verdict"], "UNDEFINED"
-    )
+    verdict = check_verdict(check)
+    label = verdict.upper()
     where = f"{check['metric']} on {check['group']}"
     if check["value"] is None:
-        return f"{label}  {where}: {check.get('reason', 'undefined')}"
+        return f"{label}  {where}: not evaluated ({check.get('reason', 'undefined')})"
     op = check["comparison"] if check["passed"] else _NEGATE[check["comparison"]]
     interval = check.get("interval")
-    bounds = f" (95% interval [{interval[0]:.3f}, {interval[1]:.3f}])" if interval else " (point)"
-    return f"{label}  {where}: {check['value']:.3f} {op} {check['threshold']:g}{bounds}"
+    if interval:
+        bounds = f" (95% interval [{interval[0]:.3f}, {interval[1]:.3f}])"
+    else:
+        bounds = " (point value: no interval)"
+    return f"{label}  {where}: {_shown(check['value'], check)} {op} {check['threshold']:g}{bounds}"
 
 
 def format_text_report(report: Any, *, strict: bool = False) -> str:
@@ -56,17 +70,19 @@ def format_text_report(report: Any, *, strict: bool = False) -> str:
         "",
     ]
     checks = doc["checks"]
-    order = {"fail": 0, "inconclusive": 1, None: 2, "pass": 3}
+    order = {"fail": 0, "inconclusive": 1, "pass": 2}
     if checks:
-        summary = doc["summary"]
-        verdict = (
-            "FAILED" if summary["failed"] or (strict and summary["inconclusive"]) else "PASSED"
-        )
+        counts = {name: sum(check_verdict(c) == name for c in checks) for name in order}
+        overall = overall_verdict(checks)
+        point = sum(c["passed"] is True for c in checks)
+        strictly = " (fails under --strict)" if strict and overall == "inconclusive" else ""
         lines.append(
-            f"Checks: {verdict} ({summary['passed']} passed, {summary['failed']} failed, "
-            f"{summary['inconclusive']} inconclusive of {summary['checks']})"
+            f"Checks: {overall.upper()}{strictly} ({counts['fail']} fail, "
+            f"{counts['inconclusive']} inconclusive, {counts['pass']} pass of {len(checks)}: "
+            f"verdicts from the 95% intervals; point values alone: {point} pass)"
         )
-        lines += ["  " + _check_line(c) for c in sorted(checks, key=lambda c: order[c["verdict"]])]
+        ordered = sorted(checks, key=lambda c: order[check_verdict(c)])
+        lines += ["  " + _check_line(c) for c in ordered]
         lines.append("")
     if doc["warnings"]:
         lines.append("Warnings:")

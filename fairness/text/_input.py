@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pcsv
@@ -38,7 +39,7 @@ from ._mapping import ResponseMapping
 PARQUET_MAGIC = b"PAR1"
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet")
 _HASH_CHUNK = 1 << 20
-Block = dict[str, list]
+Block = dict[str, list[Any]]
 
 
 def _size_text(size: int) -> str:

@@ -30,7 +30,9 @@ pair_ids both have:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import LCSseq
@@ -125,7 +127,8 @@ def _safe(numerator: float, denominator: float) -> float | None:
 class Calculator:
     """Computes every group and comparison of a :class:`Collected` file."""
 
-    def __init__(self, state: Collected, reference: str, coding: dict, *, draws: int, seed: int,
+    def __init__(self, state: Collected, reference: str, coding: Mapping[object, bool], *,
+                 draws: int, seed: int,
                  toxicity_threshold: float, sentiment_threshold: float) -> None:  # fmt: skip
         self.state = state
         self.reference = reference
@@ -170,7 +173,7 @@ class Calculator:
         }
         self._group_arrays_cache = arrays
 
-    def group_results(self) -> list[dict]:
+    def group_results(self) -> list[dict[str, Any]]:
         arrays, keys, boot = self._group_arrays_cache, self._group_keys, self.boot
         ref = arrays[self.reference]
         ref_rate = _safe(ref["selected"].sum(), ref["decided"].sum())
@@ -207,7 +210,16 @@ class Calculator:
                 metrics["selection_rate"] = rate
                 intervals["selection_rate"] = wilson_interval(a["selected"].sum(), decided)
                 rk = keys[self.reference]
-                metrics["impact_ratio"] = None if rate is None or not ref_rate else rate / ref_rate
+                # (selected / decided) / (selected_ref / decided_ref) as one ratio of products of
+                # counts: exact integers, so e.g. 4/5 is 0.8, not 0.7999999999999999.
+                metrics["impact_ratio"] = (
+                    None
+                    if rate is None or not ref_rate
+                    else float(
+                        (a["selected"].sum() * ref["decided"].sum())
+                        / (a["decided"].sum() * ref["selected"].sum())
+                    )
+                )
                 with np.errstate(divide="ignore", invalid="ignore"):
                     mine = boot.ratio(k["selected"], k["decided"])
                     theirs = boot.ratio(rk["selected"], rk["decided"])
@@ -233,7 +245,7 @@ class Calculator:
         return None if draws is None else percentile_interval(draws)
 
     # -- comparisons --------------------------------------------------------------------
-    def prepare_comparison(self, units: Units) -> dict:
+    def prepare_comparison(self, units: Units) -> dict[str, Any]:
         n = len(self.state.pairs)
         pairs = np.asarray(units.pairs, dtype=np.int64)
         ref_neg = np.array([r.neg for r in units.ref])
@@ -252,6 +264,12 @@ class Calculator:
             "weak_grp": (grp_neg > self.neg).astype(float),
             "refusal_ref": np.array([r.refusal for r in units.ref], dtype=float),
             "refusal_grp": np.array([r.refusal for r in units.other], dtype=float),
+            "refusal_diff": np.array(
+                [
+                    float(b.refusal) - float(a.refusal)
+                    for a, b in zip(units.ref, units.other, strict=True)
+                ]
+            ),
             "tokens_ref": np.array([r.tokens for r in units.ref], dtype=float),
             "tokens_grp": np.array([r.tokens for r in units.other], dtype=float),
             "shift": np.array(
@@ -273,7 +291,7 @@ class Calculator:
         keys["strong"] = self.boot.add_custom(wasserstein_draws(ref_neg, grp_neg, pairs))
         return {"units": units, "columns": columns, "keys": keys, "neg": (ref_neg, grp_neg)}
 
-    def comparison_result(self, prepared: dict) -> dict:
+    def comparison_result(self, prepared: dict[str, Any]) -> dict[str, Any]:
         units, c, k, boot = prepared["units"], prepared["columns"], prepared["keys"], self.boot
         ref_neg, grp_neg = prepared["neg"]
         count = len(units.pairs)
@@ -303,21 +321,24 @@ class Calculator:
             intervals["rougel_similarity"] = interval(ratio("rouge"))
             metrics["token_jaccard"] = float(np.mean(c["jaccard"]))
             intervals["token_jaccard"] = interval(ratio("jaccard"))
-            rate_ref = float(c["refusal_ref"].mean())
-            rate_grp = float(c["refusal_grp"].mean())
-            a, b = ratio("refusal_ref"), ratio("refusal_grp")
-            metrics["refusal_rate_difference"] = rate_grp - rate_ref
-            intervals["refusal_rate_difference"] = interval(None if a is None else b - a)
-            metrics["refusal_rate_ratio"] = _safe(rate_grp, rate_ref)
-            intervals["refusal_rate_ratio"] = interval(None if a is None else b / a)
+            # Both refusal comparisons from the counts over the same units (exact integers):
+            # 8 and 10 refusals of 200 give a ratio 8/10 = 0.8 and a difference -2/200 = -0.01,
+            # where the ratio of the rates 0.04 / 0.05 is 0.7999999999999999 in floating point.
+            refused_ref, refused_grp = c["refusal_ref"].sum(), c["refusal_grp"].sum()
+            rate_ref = float(refused_ref / count)
+            metrics["refusal_rate_difference"] = float((refused_grp - refused_ref) / count)
+            intervals["refusal_rate_difference"] = interval(ratio("refusal_diff"))
+            metrics["refusal_rate_ratio"] = _safe(refused_grp, refused_ref)
+            intervals["refusal_rate_ratio"] = interval(
+                boot.ratio(k["refusal_grp"], k["refusal_ref"])
+            )
             if rate_ref == 0:
                 undefined["refusal_rate_ratio"] = "the reference refused none of these prompts"
             ref_only = int(np.sum((c["refusal_ref"] == 1) & (c["refusal_grp"] == 0)))
             grp_only = int(np.sum((c["refusal_ref"] == 0) & (c["refusal_grp"] == 1)))
             tests["refusal_mcnemar_p"] = mcnemar_exact(ref_only, grp_only)
             metrics["length_ratio"] = _safe(c["tokens_grp"].sum(), c["tokens_ref"].sum())
-            a, b = ratio("tokens_ref"), ratio("tokens_grp")
-            intervals["length_ratio"] = interval(None if a is None else b / a)
+            intervals["length_ratio"] = interval(boot.ratio(k["tokens_grp"], k["tokens_ref"]))
             if metrics["length_ratio"] is None:
                 undefined["length_ratio"] = "the reference's responses have no words"
             metrics["sentiment_shift"] = float(np.mean(c["shift"]))
@@ -332,8 +353,7 @@ class Calculator:
                 grp_pos = int(np.sum(c["sel_grp"] * (1 - c["sel_ref"]) * c["decided"]))
                 tests["decision_mcnemar_p"] = mcnemar_exact(ref_pos, grp_pos)
                 metrics["impact_ratio"] = _safe(c["sel_grp"].sum(), c["sel_ref"].sum())
-                a, b = ratio("sel_ref", "decided"), ratio("sel_grp", "decided")
-                intervals["impact_ratio"] = interval(None if a is None else b / a)
+                intervals["impact_ratio"] = interval(boot.ratio(k["sel_grp"], k["sel_ref"]))
                 if not decided:
                     undefined["decision_flip_rate"] = "no matched pair has both decisions"
                 if metrics["impact_ratio"] is None:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import heapq
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._checks import check_verdict
+from ._collect import Collected, Record
 from ._metrics import Units
+
+_Entry = tuple[str, str, Record, Record]
 
 SCHEMA = "llm-fairness-report/1"
 EXAMPLE_KINDS: tuple[str, ...] = (
@@ -20,11 +24,18 @@ EXAMPLE_KINDS: tuple[str, ...] = (
 
 
 def examples(
-    state, all_units: Iterable[Units], coding: dict, *, per_kind: int
+    state: Collected,
+    all_units: Iterable[Units],
+    coding: Mapping[object, bool],
+    *,
+    reference: str,
+    per_kind: int,
 ) -> list[dict[str, Any]]:
     """A few matched pairs per kind: the largest |compound| and word-count gaps, one-sided
     refusals and decision flips (ties by pair_id), each pair_id at most once per kind."""
-    candidates: dict[str, list] = {kind: [] for kind in EXAMPLE_KINDS}
+    candidates: dict[str, list[tuple[float, float | None, _Entry]]] = {
+        kind: [] for kind in EXAMPLE_KINDS
+    }
     for units in all_units:
         for pair_id, ref, other in zip(units.pair_ids, units.ref, units.other, strict=True):
             entry = (pair_id, units.group, ref, other)
@@ -51,7 +62,6 @@ def examples(
             if pair_id in seen or (kind.startswith("largest") and score == 0):
                 continue
             seen.add(pair_id)
-            reference = state.reference
             example: dict[str, Any] = {
                 "pair_id": pair_id,
                 "why": kind,
@@ -96,24 +106,28 @@ class TextReport:
 
     @property
     def checks(self) -> list[dict[str, Any]]:
-        return self.document["checks"]
+        checks: list[dict[str, Any]] = self.document["checks"]
+        return checks
 
     @property
     def failed_checks(self) -> list[dict[str, Any]]:
-        """Checks whose point value fails the threshold."""
-        return [c for c in self.checks if c["passed"] is False]
+        """The check entries whose verdict is ``fail``."""
+        return [c for c in self.checks if check_verdict(c) == "fail"]
 
     @property
     def inconclusive_checks(self) -> list[dict[str, Any]]:
-        """Checks whose interval straddles the threshold (or whose value is undefined)."""
-        return [c for c in self.checks if c["verdict"] in ("inconclusive", None)]
+        """The check entries whose verdict is ``inconclusive`` (the interval spans the threshold,
+        or the value is undefined)."""
+        return [c for c in self.checks if check_verdict(c) == "inconclusive"]
 
     @property
     def passed(self) -> bool:
-        """True when no check's point value fails."""
+        """True when no check's verdict is ``fail``, like :attr:`fairness.FairnessReport.passed`:
+        an inconclusive check does not fail the report. A check's own ``passed`` is the point
+        comparison."""
         return not self.failed_checks
 
     @property
     def passed_strict(self) -> bool:
         """True when every check's verdict is ``pass`` (the CLI's ``--strict``)."""
-        return all(c["verdict"] == "pass" for c in self.checks)
+        return all(check_verdict(c) == "pass" for c in self.checks)

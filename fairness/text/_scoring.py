@@ -2,9 +2,10 @@
 
 Everything here is exactly the definition of the library it replaces, only faster:
 
-- :class:`FastVader` is ``vaderSentiment``'s ``SentimentIntensityAnalyzer`` with two helpers that
-  lower-case the whole text once per lexicon word (quadratic in the length of the response) given
-  only the few words around it that they read, so ``polarity_scores`` returns the same dictionary.
+- :class:`FastVader` gives ``vaderSentiment``'s ``SentimentIntensityAnalyzer.polarity_scores``
+  (the same dictionary) with the per-word rules written out on one lower-cased word list: the
+  library lower-cases the whole text again for every word it looks at (quadratic in the length
+  of the response) and calls ``negated`` (a scan of a list) for every preceding word.
 - :func:`rouge_tokens` is ``rouge_score.tokenize.tokenize`` with nltk's Porter stemmer (what
   ``RougeScorer(["rougeL"], use_stemmer=True)`` uses), with each distinct word stemmed once.
 - :func:`rouge_l` is ``rouge_score``'s ROUGE-L F-measure, the LCS computed by
@@ -14,71 +15,196 @@ Everything here is exactly the definition of the library it replaces, only faste
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Sequence
 
 from nltk.stem import porter
 from rapidfuzz.distance import LCSseq
 from rouge_score import tokenize as rouge_tokenize
-from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    C_INCR,
+    N_SCALAR,
+    NEGATE,
+    SPECIAL_CASES,
+    SentimentIntensityAnalyzer,
+)
 
 WORD_RE = re.compile(r"\w+")
-#: Most distinct words whose stems are kept; the cache is emptied when it is full.
+#: Most distinct words whose stems (or VADER token forms) are kept; emptied when full.
 STEM_CACHE_SIZE = 200_000
 
 _STEMMER = porter.PorterStemmer()
 _STEMS: dict[str, str] = {}
+_NEGATE = frozenset(NEGATE)
+_SO_THIS = ("so", "this")
+_PUNCTUATION = string.punctuation
+Scores = dict[str, float]
 
 
-class FastVader(SentimentIntensityAnalyzer):
-    """``SentimentIntensityAnalyzer`` whose per-word checks read a window, not the whole text.
+class FastVader:
+    """``SentimentIntensityAnalyzer().polarity_scores``, the same dictionary, faster.
 
-    ``_negation_check`` reads the three words before word ``i`` (``i > start_i`` holds at its
-    call) and ``_special_idioms_check`` the three before and two after (it is called with
-    ``i >= 3``); both lower-case the whole list first. Passing the window that they read, with
-    ``i`` shifted, gives the same valence in constant time per word. ``polarity_scores`` gives a
-    word outside the lexicon its valence 0 without the call (what ``sentiment_valence`` returns
-    for it) and skips the emoji pass when the text has no emoji character.
+    A text with an emoji character, or that is not a string, goes to the library itself (its
+    emoji pass is a loop over the characters). Otherwise the words are split and stripped as
+    ``SentiText`` does (each distinct token once), lower-cased once, and every lexicon word's
+    valence follows ``sentiment_valence``, ``_negation_check``, ``_special_idioms_check`` and
+    ``_least_check`` rule by rule on that list; ``_but_check`` and ``score_valence`` are the
+    library's own. ``tests/fairness/text/test_scoring.py`` checks equality on random text.
     """
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self) -> None:
+        self._base = SentimentIntensityAnalyzer()
+        self.lexicon: dict[str, float] = self._base.lexicon
+        self.emojis: dict[str, str] = self._base.emojis
         self._emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
+        self._tokens: dict[str, tuple[str, str, bool]] = {}
 
-    def polarity_scores(self, text):
+    def _token(self, token: str) -> tuple[str, str, bool]:
+        """``(word, lower-cased, isupper)`` of a whitespace token, as ``SentiText`` strips it."""
+        found = self._tokens.get(token)
+        if found is None:
+            stripped = token.strip(_PUNCTUATION)
+            word = token if len(stripped) <= 2 else stripped
+            if len(self._tokens) >= STEM_CACHE_SIZE:
+                self._tokens.clear()
+            found = self._tokens[token] = (word, word.lower(), word.isupper())
+        return found
+
+    def polarity_scores(self, text: str) -> Scores:
+        """``{"neg", "neu", "pos", "compound"}``, as ``SentimentIntensityAnalyzer`` gives them."""
         if not isinstance(text, str) or not self._emoji_chars.isdisjoint(text):
-            return super().polarity_scores(text)
+            scores: Scores = self._base.polarity_scores(text)
+            return scores
         text = text.strip()
-        sentitext = SentiText(text)
-        sentiments: list[float] = []
-        words_and_emoticons = sentitext.words_and_emoticons
+        parts = [self._token(token) for token in text.split()]
+        words = [part[0] for part in parts]
+        lowers = [part[1] for part in parts]
+        uppers = [part[2] for part in parts]
+        n = len(words)
+        capitals = sum(uppers)
+        is_cap_diff = 0 < n - capitals < n
         lexicon = self.lexicon
-        last = len(words_and_emoticons) - 1
-        for i, item in enumerate(words_and_emoticons):
-            lower = item.lower()
-            if lower in BOOSTER_DICT or lower not in lexicon:
+        sentiments: list[float] = []
+        for i in range(n):
+            low = lowers[i]
+            if (
+                low in BOOSTER_DICT
+                or low not in lexicon
+                or (low == "kind" and i < n - 1 and lowers[i + 1] == "of")
+            ):
                 sentiments.append(0)
-                continue
-            if i < last and lower == "kind" and words_and_emoticons[i + 1].lower() == "of":
-                sentiments.append(0)
-                continue
-            sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
-        sentiments = self._but_check(words_and_emoticons, sentiments)
-        return self.score_valence(sentiments, text)
+            else:
+                sentiments.append(self._valence(i, lowers, uppers, is_cap_diff))
+        if "but" in lowers:
+            sentiments = SentimentIntensityAnalyzer._but_check(words, sentiments)
+        scores = self._base.score_valence(sentiments, text)
+        return scores
 
-    @staticmethod
-    def _negation_check(valence, words_and_emoticons, start_i, i):
-        low = max(0, i - 3)
-        return SentimentIntensityAnalyzer._negation_check(
-            valence, words_and_emoticons[low : i + 1], start_i, i - low
-        )
+    def _valence(self, i: int, lowers: list[str], uppers: list[bool], is_cap_diff: bool) -> float:
+        """``sentiment_valence`` of lexicon word ``i`` (not a booster, not "kind" of "kind of")."""
+        lexicon = self.lexicon
+        n = len(lowers)
+        low = lowers[i]
+        valence = lexicon[low]
+        if low == "no" and i != n - 1 and lowers[i + 1] in lexicon:
+            valence = 0.0
+        if (
+            (i > 0 and lowers[i - 1] == "no")
+            or (i > 1 and lowers[i - 2] == "no")
+            or (i > 2 and lowers[i - 3] == "no" and lowers[i - 1] in ("or", "nor"))
+        ):
+            valence = lexicon[low] * N_SCALAR
+        if uppers[i] and is_cap_diff:
+            if valence > 0:
+                valence += C_INCR
+            else:
+                valence -= C_INCR
+        for start_i in range(3):
+            if i <= start_i:
+                break
+            j = i - (start_i + 1)
+            before = lowers[j]
+            if before in lexicon:
+                continue
+            scalar = 0.0  # scalar_inc_dec
+            if before in BOOSTER_DICT:
+                scalar = BOOSTER_DICT[before]
+                if valence < 0:
+                    scalar *= -1
+                if uppers[j] and is_cap_diff:
+                    if valence > 0:
+                        scalar += C_INCR
+                    else:
+                        scalar -= C_INCR
+            if start_i == 1 and scalar != 0:
+                scalar = scalar * 0.95
+            if start_i == 2 and scalar != 0:
+                scalar = scalar * 0.9
+            valence = valence + scalar
+            valence = _negation_check(valence, lowers, start_i, i)
+            if start_i == 2:
+                valence = _special_idioms_check(valence, lowers, i)
+        # _least_check
+        if i > 1 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
+            if lowers[i - 2] != "at" and lowers[i - 2] != "very":
+                valence = valence * N_SCALAR
+        elif i > 0 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
+            valence = valence * N_SCALAR
+        return valence
 
-    @staticmethod
-    def _special_idioms_check(valence, words_and_emoticons, i):
-        if i < 3:  # not reached from polarity_scores; keep the original's wrap-around indexing
-            return SentimentIntensityAnalyzer._special_idioms_check(valence, words_and_emoticons, i)
-        return SentimentIntensityAnalyzer._special_idioms_check(
-            valence, words_and_emoticons[i - 3 : i + 3], 3
-        )
+
+def _negated(word: str) -> bool:
+    """``vaderSentiment.negated([word])`` of a lower-cased word."""
+    return word in _NEGATE or "n't" in word
+
+
+def _negation_check(valence: float, lowers: list[str], start_i: int, i: int) -> float:
+    """``SentimentIntensityAnalyzer._negation_check`` on the lower-cased words."""
+    if start_i == 0:
+        if _negated(lowers[i - 1]):
+            valence = valence * N_SCALAR
+    elif start_i == 1:
+        if lowers[i - 2] == "never" and lowers[i - 1] in _SO_THIS:
+            valence = valence * 1.25
+        elif lowers[i - 2] == "without" and lowers[i - 1] == "doubt":
+            pass
+        elif _negated(lowers[i - 2]):
+            valence = valence * N_SCALAR
+    else:
+        if (lowers[i - 3] == "never" and lowers[i - 2] in _SO_THIS) or lowers[i - 1] in _SO_THIS:
+            valence = valence * 1.25
+        elif lowers[i - 3] == "without" and (lowers[i - 2] == "doubt" or lowers[i - 1] == "doubt"):
+            pass
+        elif _negated(lowers[i - 3]):
+            valence = valence * N_SCALAR
+    return valence
+
+
+def _special_idioms_check(valence: float, lowers: list[str], i: int) -> float:
+    """``SentimentIntensityAnalyzer._special_idioms_check`` on the lower-cased words (i >= 3)."""
+    one, two, three, zero = lowers[i - 1], lowers[i - 2], lowers[i - 3], lowers[i]
+    onezero = f"{one} {zero}"
+    twoonezero = f"{two} {one} {zero}"
+    twoone = f"{two} {one}"
+    threetwoone = f"{three} {two} {one}"
+    threetwo = f"{three} {two}"
+    for seq in (onezero, twoonezero, twoone, threetwoone, threetwo):
+        if seq in SPECIAL_CASES:
+            valence = SPECIAL_CASES[seq]
+            break
+    if len(lowers) - 1 > i:
+        zeroone = f"{zero} {lowers[i + 1]}"
+        if zeroone in SPECIAL_CASES:
+            valence = SPECIAL_CASES[zeroone]
+    if len(lowers) - 1 > i + 1:
+        zeroonetwo = f"{zero} {lowers[i + 1]} {lowers[i + 2]}"
+        if zeroonetwo in SPECIAL_CASES:
+            valence = SPECIAL_CASES[zeroonetwo]
+    for n_gram in (threetwoone, threetwo, twoone):
+        if n_gram in BOOSTER_DICT:
+            valence = valence + BOOSTER_DICT[n_gram]
+    return valence
 
 
 _VADER: FastVader | None = None

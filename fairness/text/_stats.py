@@ -18,7 +18,13 @@ from scipy import stats as scipy_stats
 
 from .._metrics import wilson_interval
 
-CHUNK_CELLS = 2_000_000  # draws x pairs per chunk
+#: Draws x pairs per chunk (the weights matrix and its product with the per-pair sums: a few
+#: arrays of this many numbers, ~25 MB, whatever the number of pairs; smaller chunks make the
+#: matrix product slow).
+CHUNK_CELLS = 1_000_000
+#: Draws x units per sub-chunk of a custom statistic (the Wasserstein draws make four arrays of
+#: draws x 2 units): ~10 MB, whatever the number of pairs.
+CUSTOM_CELLS = 250_000
 Interval = list[float] | None
 
 __all__ = [
@@ -96,17 +102,22 @@ class Bootstrap:
         n = self.n_pairs
         chunk = max(1, min(self.draws, CHUNK_CELLS // max(n, 1)))
         matrix = np.stack(self._sums, axis=1) if self._sums else np.zeros((n, 0))
-        sums_out, custom_out = [], [[] for _ in self._custom]
+        sums_out: list[np.ndarray] = []
+        custom_out: list[list[np.ndarray]] = [[] for _ in self._custom]
         done = 0
         while done < self.draws:
             size = min(chunk, self.draws - done)
             picks = rng.integers(0, n, size=(size, n))
-            offsets = (np.arange(size) * n)[:, None]
-            weights = np.bincount((picks + offsets).ravel(), minlength=size * n).reshape(size, n)
-            weights = weights.astype(np.float64)
+            picks += (np.arange(size) * n)[:, None]
+            counts = np.bincount(picks.ravel(), minlength=size * n)
+            del picks
+            weights = counts.reshape(size, n).astype(np.float64)
+            del counts
             sums_out.append(weights @ matrix)
+            step = max(1, CUSTOM_CELLS // max(n, 1))
             for i, function in enumerate(self._custom):
-                custom_out[i].append(function(weights))
+                for low in range(0, size, step):
+                    custom_out[i].append(function(weights[low : low + step]))
             done += size
         totals = np.concatenate(sums_out, axis=0)
         for i in range(len(self._sums)):

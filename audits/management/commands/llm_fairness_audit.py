@@ -1,8 +1,9 @@
 """``manage.py llm_fairness_audit``: counterfactual fairness of LLM responses, for release gates.
 
-Exit status: 0 when every check passes, 1 when a check fails (with ``--strict``, also when one is
-inconclusive), 2 on bad input (one line on stderr, no traceback). All the work is done by
-:mod:`fairness.text`; this only parses options, writes the report and maps the outcome.
+Exit status, as ``fairness_audit``: 1 when a check's verdict is ``fail`` (with ``--strict``, also
+``inconclusive``: its 95% interval spans the threshold, or its value is undefined), 2 on bad input
+(one line on stderr, no traceback), 0 otherwise. All the work is done by :mod:`fairness.text`;
+this only parses options, writes the report and maps the outcome.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ CLI_WORKERS = 2
 class Command(BaseCommand):
     help = (
         "Counterfactual fairness of LLM responses (llm-fairness-report/1) from a CSV, JSON Lines "
-        "or Parquet file. Exits 0 when every check passes, 1 when one fails, 2 on bad input."
+        "or Parquet file. Exits 1 when a check's verdict is fail (with --strict also when one is "
+        "inconclusive), 2 on bad input and 0 otherwise."
     )
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
@@ -51,7 +53,9 @@ class Command(BaseCommand):
             "--check", action="append", default=[], metavar="RULE",
             help="check on every group, e.g. 'sentiment_bias_strong <= 0.05'",
         )  # fmt: skip
-        parser.add_argument("--strict", action="store_true", help="an inconclusive check fails too")
+        parser.add_argument(
+            "--strict", action="store_true", help="exit 1 when a check is inconclusive, too"
+        )
         parser.add_argument("--bootstrap-draws", type=int, default=DEFAULT_BOOTSTRAP_DRAWS)
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
         parser.add_argument("--max-groups", type=int, default=DEFAULT_MAX_GROUPS)
@@ -101,10 +105,13 @@ class Command(BaseCommand):
         else:
             self.stdout.write(text, ending="")
         failed = report.failed_checks
-        if strict:
-            failed = [c for c in report.checks if c["verdict"] != "pass"]
-        if failed:
-            names = "; ".join(f"{c['metric']} on {c['group']} ({c['verdict']})" for c in failed)
-            raise CommandError(
-                f"{len(failed)} check(s) failed: {names}.", returncode=EXIT_CHECK_FAILED
-            )
+        inconclusive = report.inconclusive_checks if strict else []
+        if failed or inconclusive:
+            parts = [
+                f"{len(found)} check(s) {what}: "
+                + "; ".join(f"{c['metric']} on {c['group']}" for c in found)
+                + "."
+                for found, what in ((failed, "failed"), (inconclusive, "inconclusive (--strict)"))
+                if found
+            ]
+            raise CommandError(" ".join(parts), returncode=EXIT_CHECK_FAILED)

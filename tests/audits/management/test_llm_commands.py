@@ -23,23 +23,49 @@ def test_passing_checks_exit_0_with_text_output(tmp_path, capsys):
     path = write_csv(tmp_path / "r.csv", HAND_ROWS)
     _audit(path, "--reference", "a", "--check", "rougel_similarity >= 0.0")
     out = capsys.readouterr().out
-    assert out.index("Checks: PASSED") < out.index("Per group") < out.index("Against the reference")
+    assert (
+        out.index("Checks: PASS (0 fail")
+        < out.index("Per group")
+        < out.index("Against the reference")
+    )
     assert "Examples" in out and "sentiment_bias_strong" in out
 
 
-def test_failing_check_exit_1(tmp_path):
+def test_failing_verdict_exit_1(tmp_path):
     path = write_csv(tmp_path / "r.csv", HAND_ROWS)
+    # length_ratio 7/4, and every draw of it is at least 1.0: the verdict is fail.
     with pytest.raises(CommandError) as info:
-        _audit(path, "--reference", "a", "--check", "length_ratio <= 1.0")
+        _audit(path, "--reference", "a", "--check", "length_ratio <= 0.5")
     assert info.value.returncode == 1
+    assert str(info.value) == "1 check(s) failed: length_ratio on b."
 
 
-def test_strict_fails_inconclusive(tmp_path):
+def test_inconclusive_exit_0_and_1_with_strict(tmp_path, capsys):
     path = write_csv(tmp_path / "r.csv", HAND_ROWS)
+    # Point 7/4 fails <= 1.0, but the interval [1.0, ...] spans it: inconclusive, exit 0 (as
+    # fairness_audit); --strict makes it exit 1.
+    _audit(path, "--reference", "a", "--check", "length_ratio <= 1.0")
+    out = capsys.readouterr().out
+    assert "Checks: INCONCLUSIVE (0 fail, 1 inconclusive, 0 pass of 1" in out
+    assert "INCONCLUSIVE  length_ratio on b: 1.750 > 1" in out
+    with pytest.raises(CommandError) as info:
+        _audit(path, "--reference", "a", "--check", "length_ratio <= 1.0", "--strict")
+    assert info.value.returncode == 1
+    assert "inconclusive (--strict): length_ratio on b" in str(info.value)
     # point 2/9 passes >= 0.2, but the interval over three pairs straddles it: inconclusive.
     _audit(path, "--reference", "a", "--check", "rougel_similarity >= 0.2")
     with pytest.raises(CommandError) as info:
         _audit(path, "--reference", "a", "--check", "rougel_similarity >= 0.2", "--strict")
+    assert info.value.returncode == 1
+
+
+def test_undefined_check_is_inconclusive(tmp_path, capsys):
+    path = write_csv(tmp_path / "r.csv", HAND_ROWS)
+    # No --decision: decision_flip_rate is not measured, so nothing was shown either way.
+    _audit(path, "--reference", "a", "--check", "decision_flip_rate <= 0.1")
+    assert "INCONCLUSIVE  decision_flip_rate on b: not evaluated" in capsys.readouterr().out
+    with pytest.raises(CommandError) as info:
+        _audit(path, "--reference", "a", "--check", "decision_flip_rate <= 0.1", "--strict")
     assert info.value.returncode == 1
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fairness.text import ResponseMapping, TextCheck, assess_responses
-from fairness.text._checks import verdict
+from fairness import Check
+from fairness._checks import verdict
+from fairness.text import ResponseMapping, TextCheck, TextReport, assess_responses
 from fairness.text._stats import wasserstein_draws
 
 from .conftest import HAND_ROWS, MAPPING, write_csv, write_jsonl
@@ -16,9 +17,8 @@ FULL = ResponseMapping(pair_id="pair_id", group="group", response="response",
 
 
 def _doc(path, mapping=FULL, **options):
-    return assess_responses(
-        path, mapping, reference_group="a", bootstrap_draws=200, **options
-    ).to_dict()
+    options.setdefault("bootstrap_draws", 200)
+    return assess_responses(path, mapping, reference_group="a", **options).to_dict()
 
 
 def test_hand_checked_comparison(hand_csv):
@@ -147,13 +147,76 @@ def test_checks_verdicts(hand_csv):
     assert doc["summary"]["checks"] == 5
 
 
-def test_verdict_rules():
-    assert verdict("<=", 0.05, [0.01, 0.04], 0.02) == ("pass", "interval")
-    assert verdict("<=", 0.05, [0.06, 0.09], 0.07) == ("fail", "interval")
-    assert verdict("<=", 0.05, [0.03, 0.07], 0.04) == ("inconclusive", "interval")
-    assert verdict(">=", 0.8, None, 0.9) == ("pass", "point")
+def _verdict(text, value, interval, bootstrapped=True):
+    outcome = verdict(TextCheck.parse(text), value, interval, policy="interval",
+                      bootstrapped=bootstrapped)  # fmt: skip
+    return outcome["verdict"], outcome["verdict_basis"]
+
+
+def test_verdict_rules_are_the_tabular_engines():
+    assert _verdict("sentiment_bias_strong <= 0.05", 0.02, [0.01, 0.04]) == ("pass", "interval")
+    assert _verdict("sentiment_bias_strong <= 0.05", 0.07, [0.06, 0.09]) == ("fail", "interval")
+    assert _verdict("sentiment_bias_strong <= 0.05", 0.04, [0.03, 0.07]) == (
+        "inconclusive",
+        "interval",
+    )
+    # Each bound with the check's own comparison: a bound on the threshold counts as passing.
+    assert _verdict("refusal_rate_ratio >= 0.8", 0.85, [0.8, 0.9]) == ("pass", "interval")
+    assert _verdict("refusal_rate_ratio >= 0.8", 0.75, [0.7, 0.8]) == ("inconclusive", "interval")
+    assert _verdict("refusal_rate_ratio > 0.8", 0.75, [0.7, 0.8]) == ("fail", "interval")
+    # No interval: the point comparison; undefined: inconclusive, no basis.
+    assert _verdict("refusal_rate_ratio >= 0.8", 0.9, None) == ("pass", "point")
+    assert _verdict("refusal_rate_ratio >= 0.8", 0.7, None, False) == ("fail", "point")
+    assert _verdict("refusal_rate_ratio >= 0.8", None, [0.7, 0.9]) == ("inconclusive", None)
+    # The same outcome, reason included, as for a tabular check.
+    for value, interval in ((0.85, [0.8, 0.9]), (0.75, [0.7, 0.8]), (0.7, None), (None, None)):
+        text = verdict(TextCheck("impact_ratio", ">=", 0.8), value, interval, policy="interval",
+                       bootstrapped=True)  # fmt: skip
+        tabular = verdict(Check("impact_ratio", ">=", 0.8), value, interval, policy="interval",
+                          bootstrapped=True)  # fmt: skip
+        assert text == tabular
     with pytest.raises(ValueError):
         TextCheck.parse("nonsense >= 1")
+
+
+def test_report_passes_unless_a_verdict_fails(hand_csv):
+    # length_ratio = 7/4 over three pairs; the draws without pair 3 give 3/3 or 1/1 = 1.0.
+    doc = _doc(hand_csv, checks=["length_ratio <= 1.0", "decision_flip_rate <= 0.5"],
+               mapping=MAPPING)  # fmt: skip
+    length, flip = doc["checks"]
+    assert length["passed"] is False and length["verdict"] == "inconclusive"
+    assert length["interval"][0] == 1.0 and "spans the threshold" in length["verdict_reason"]
+    assert flip["value"] is None and flip["passed"] is None and flip["verdict"] == "inconclusive"
+    assert flip["verdict_basis"] is None and flip["verdict_reason"].startswith("the value cannot")
+    report = TextReport(doc)
+    assert report.passed and not report.passed_strict and not report.failed_checks
+    assert len(report.inconclusive_checks) == 2
+    assert doc["summary"] == {
+        "checks": 2, "passed": True, "verdict": "inconclusive",
+        "verdicts": {"pass": 0, "fail": 0, "inconclusive": 2},
+        "checks_failed": 1, "checks_passed": 0, "checks_undetermined": 1,
+    }  # fmt: skip
+    failing = TextReport(_doc(hand_csv, checks=["length_ratio <= 0.5"]))
+    assert not failing.passed and failing.checks[0]["verdict"] == "fail"
+    no_draws = _doc(hand_csv, checks=["length_ratio <= 1.0"], bootstrap_draws=0)
+    assert no_draws["checks"][0]["verdict"] == "fail"
+    assert no_draws["checks"][0]["verdict_basis"] == "point"
+
+
+def test_count_ratios_are_exact(tmp_path):
+    # 10 refusals of 200 in the reference, 8 in the group: 8/10 is 0.8 exactly (0.04 / 0.05
+    # is 0.7999999999999999), so the point value passes ">= 0.8".
+    rows = []
+    for i in range(200):
+        rows.append({"pair_id": str(i), "group": "a", "response": "" if i < 10 else "fine"})
+        rows.append({"pair_id": str(i), "group": "b", "response": "" if i < 8 else "fine"})
+    path = write_csv(tmp_path / "r.csv", rows)
+    doc = assess_responses(path, MAPPING, reference_group="a", bootstrap_draws=100,
+                           checks=["refusal_rate_ratio >= 0.8"]).to_dict()  # fmt: skip
+    metrics = doc["comparisons"][0]["metrics"]
+    assert metrics["refusal_rate_ratio"] == 0.8
+    assert metrics["refusal_rate_difference"] == -0.01
+    assert doc["checks"][0]["passed"] is True
 
 
 def test_strong_bootstrap_matches_point_with_unit_weights():
@@ -169,7 +232,7 @@ def test_same_seed_same_document(hand_csv):
 
 
 def test_workers_give_the_same_numbers(tmp_path):
-    # JSON Lines in blocks of 2 rows: the pool starts at the second block.
+    # JSON Lines in blocks of 2 rows, scored on the forked pool from the first block.
     path = write_jsonl(tmp_path / "r.jsonl", HAND_ROWS)
     one = _doc(path, batch_rows=2)
     two = _doc(path, workers=2, batch_rows=2)

@@ -65,8 +65,24 @@ WORDS = st.sampled_from(
         "sort",
     ]
 )
+# VADER's rules: negations, "but", boosters and dampeners (with caps), idioms and special cases,
+# "least", "no", punctuation emphasis, emoticons and emoji (the library's own path).
+VADER_WORDS = st.sampled_from(
+    [
+        "but", "BUT", "But", "not", "NOT", "no", "No", "nor", "or", "never", "without", "doubt",
+        "isn't", "wasn't", "don't", "cannot", "rarely", "despite", "least", "at", "very", "VERY",
+        "so", "this", "kind", "of", "sort", "just", "enough", "kinda", "hardly", "barely",
+        "extremely", "really", "ALMOST", "good", "GOOD", "Good", "bad", "BAD", "great", "terrible",
+        "love", "hate", "happy", "sad", "okay", "helpful", "risky", "fail", "the", "bomb", "ass",
+        "to", "die", "for", "yeah", "right", "kiss", "death", "cut", "mustard", "beating", "heart",
+        "bus", "stop", "shit", ":)", ":(", ":D", "<3", ";)", "!", "!!", "?", "??", "...", ",",
+        "good!", "bad?", "'great'", "(terrible)", "—", "\U0001f601", "\U0001f494", "ok\U0001f642",
+    ]
+)  # fmt: skip
 TEXT = st.one_of(
     st.lists(WORDS, max_size=40).map(" ".join),
+    st.lists(VADER_WORDS, max_size=40).map(" ".join),
+    st.lists(st.one_of(VADER_WORDS, st.text(max_size=6)), max_size=30).map(" ".join),
     st.text(max_size=80),
 )
 
@@ -100,7 +116,7 @@ def test_rouge_fast_path_equals_rouge_score(a, b):
     assert rouge_l(enc[0], enc[1]) == expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(TEXT)
 def test_vader_fast_path_equals_vader(text):
     assert FAST.polarity_scores(text) == VADER.polarity_scores(text)
