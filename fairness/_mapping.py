@@ -63,6 +63,10 @@ class ColumnMapping:
     score: str | None = None
     sensitive: list[str] = field(default_factory=list)
     pos_label: str | None = None
+    #: A count table's column of rows per line (``SELECT ..., COUNT(*) ... GROUP BY ...``).
+    counts: str | None = None
+    #: The id column that joins the predictions with a separate attributes file.
+    id: str | None = None
 
     def __post_init__(self) -> None:
         sensitive = [self.sensitive] if isinstance(self.sensitive, str) else list(self.sensitive)
@@ -78,6 +82,8 @@ class ColumnMapping:
             "score": self.score,
             "sensitive": list(self.sensitive),
             "pos_label": self.pos_label,
+            "counts": self.counts,
+            "id": self.id,
         }
 
     @classmethod
@@ -89,12 +95,15 @@ class ColumnMapping:
             score=data.get("score"),
             sensitive=list(data.get("sensitive") or []),
             pos_label=data.get("pos_label"),
+            counts=data.get("counts"),
+            id=data.get("id"),
         )
 
     def roles(self) -> list[tuple[str, str]]:
         """Return (role, column) for every mapped column, in mapping order."""
         pairs = [(role, getattr(self, role)) for role in ("y_true", "y_pred", "score")]
         pairs += [("sensitive", column) for column in self.sensitive]
+        pairs += [(role, getattr(self, role)) for role in ("counts", "id")]
         return [(role, column) for role, column in pairs if column]
 
     def problems(self) -> list[MappingProblem]:
@@ -127,7 +136,7 @@ class ColumnMapping:
         for problem in self.problems():
             raise DatasetError(problem.code, problem.message)
 
-    def plan(self, header: Sequence[str]) -> ColumnPlan:
+    def plan(self, header: Sequence[str], *, sensitive: bool = True) -> ColumnPlan:
         """Find the mapped columns in ``header`` (names compared without surrounding spaces).
 
         Raises
@@ -150,10 +159,11 @@ class ColumnMapping:
             return found[0]
 
         return ColumnPlan(
-            sensitive=tuple(find("sensitive", c) for c in self.sensitive),
+            sensitive=tuple(find("sensitive", c) for c in self.sensitive) if sensitive else (),
             y_true=find("y_true", self.y_true) if self.y_true else None,
             y_pred=find("y_pred", self.y_pred) if self.y_pred else None,
             score=find("score", self.score) if self.score else None,
+            counts=find("counts", self.counts) if self.counts else None,
         )
 
 

@@ -1,0 +1,88 @@
+"""Which task a file is: ``binary`` (the default), ``regression`` or ``multiclass``.
+
+Given, the task is used as is. Otherwise it is inferred from the head of the file (the values the
+preview sees in y_pred and y_true) only when that is unambiguous:
+
+- every value a number and at least one with a fraction (``0.37``): ``regression``; a decision
+  column of a binary audit cannot hold fractions;
+- more than two distinct text values, none of them a yes/no word or number: ``multiclass``;
+- anything else: ``binary``, whose own checks then say what is wrong with the labels.
+
+The document's ``task_inference`` says ``{"task", "inferred", "reason"}``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+from ._errors import UNKNOWN_TASK, DatasetError, dataset_error
+from ._labels import NEGATIVE_WORDS, POSITIVE_WORDS, is_missing
+from ._mapping import ColumnMapping
+from ._source import Source
+
+TASKS: tuple[str, ...] = ("binary", "regression", "multiclass")
+DEFAULT_TASK = "binary"
+
+
+def _number(value: str) -> float | None:
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def infer_task(values: list[str], *, truncated: bool) -> tuple[str, str]:
+    """(task, reason) from the distinct non-empty values of y_pred and y_true."""
+    if not values:
+        return DEFAULT_TASK, "no values seen in the head of the file: binary, the default"
+    numbers = [_number(v) for v in values]
+    if all(n is not None for n in numbers):
+        if any(n is not None and n != int(n) for n in numbers):
+            return "regression", "y_pred holds numbers with fractions, which a decision cannot"
+        return DEFAULT_TASK, "whole numbers only: binary, the default (give the task otherwise)"
+    words = {v.strip().casefold() for v in values}
+    vocabulary = words & (POSITIVE_WORDS | NEGATIVE_WORDS)
+    if (len(values) > 2 or truncated) and not vocabulary and all(n is None for n in numbers):
+        return "multiclass", f"{len(values)}{'+' if truncated else ''} text labels"
+    return DEFAULT_TASK, "labels that fit a yes/no outcome: binary, the default"
+
+
+def resolve_task(
+    task: str | None, source: Source, mapping: ColumnMapping, *, max_columns: int
+) -> tuple[str, dict[str, Any]]:
+    """Return the task and the document's ``task_inference``."""
+    if task is not None:
+        if task not in TASKS:
+            raise dataset_error(UNKNOWN_TASK, task=task)
+        return task, {"task": task, "inferred": False, "reason": "given"}
+    if not mapping.y_pred:
+        reason = "no y_pred column: binary, the default"
+        return DEFAULT_TASK, {"task": DEFAULT_TASK, "inferred": True, "reason": reason}
+    from ._preview import preview
+
+    here = None
+    if not isinstance(source, (str, os.PathLike)):
+        try:
+            here = source.tell()
+        except (AttributeError, OSError, ValueError):
+            reason = "the input cannot be read twice: binary, the default"
+            return DEFAULT_TASK, {"task": DEFAULT_TASK, "inferred": True, "reason": reason}
+    try:
+        head = preview(source, rows=0, max_distinct=60, max_columns=max_columns)
+    except DatasetError:
+        head = None  # the full read reports it
+    finally:
+        if here is not None:
+            source.seek(here)  # type: ignore[union-attr]
+    values: set[str] = set()
+    truncated = False
+    if head is not None:
+        for column in (mapping.y_pred, mapping.y_true):
+            if column and column in head.distinct:
+                values |= {v for v in head.distinct[column] if not is_missing(v)}
+                truncated |= head.distinct_truncated[column]
+    found, reason = infer_task(sorted(values), truncated=truncated)
+    return found, {"task": found, "inferred": True, "reason": reason}
