@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
+from . import _reader
 from ._errors import UNREADABLE_CSV, DatasetError, dataset_error
 from ._parquet import ParquetInput, is_parquet
-from . import _reader
 from ._reader import ColumnPlan, _read_ahead
 from ._sniff import DELIMITER_NAMES, Layout, locate_problem, sniff
 from ._source import InputStream, Progress, Source
@@ -40,7 +40,9 @@ def csv_batches(
     reader = pcsv.open_csv(
         stream,
         read_options=pcsv.ReadOptions(
-            block_size=block_size or _reader.BLOCK_SIZE, skip_rows=layout.header_lines, column_names=names
+            block_size=block_size or _reader.BLOCK_SIZE,
+            skip_rows=layout.header_lines,
+            column_names=names,
         ),
         parse_options=pcsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=True),
         convert_options=pcsv.ConvertOptions(

@@ -175,12 +175,19 @@ COMPARISONS: dict[str, Callable[[float, float], bool]] = {
 }
 #: What a check may test: a disparity, or the smallest impact ratio of a grouping.
 CHECK_METRICS: tuple[str, ...] = (*DISPARITY_NAMES, "impact_ratio", "scoring_impact_ratio")
+#: Version 2: the regression disparities (multiclass per-class ones are binary names + ``[class]``).
+CHECK_METRICS = CHECK_METRICS + tuple(
+    f"{m}_{kind}"
+    for m in ("mean_prediction", "mean_target", "mean_absolute_error",
+              "root_mean_squared_error", "r2", "mean_error")
+    for kind in ("difference", "ratio")
+)  # fmt: skip
 UNKNOWN_CHECK_METRIC = "Unknown check metric '{metric}'; use a disparity name or 'impact_ratio'."
 UNKNOWN_COMPARISON = "Unknown comparison '{comparison}'; use one of >=, >, <=, <."
 BAD_THRESHOLD = "The threshold of a check must be a finite number, not {threshold!r}."
 BAD_CHECK_TEXT = "Cannot read check '{text}'; write it like 'demographic_parity_ratio >= 0.8'."
 _CHECK_TEXT = re.compile(
-    r"^\s*(?:(?P<name>[\w.-]+)\s*:\s*)?(?P<metric>[a-z_]+)\s*(?P<comparison>>=|<=|>|<)\s*"
+    r"^\s*(?:(?P<name>[\w.-]+)\s*:\s*)?(?P<metric>[a-z0-9_]+)(?:\[(?P<cls>[^\]]+)\])?\s*(?P<comparison>>=|<=|>|<)\s*"
     r"(?P<threshold>\S+)\s*$"
 )
 
@@ -206,6 +213,8 @@ class Check:
     comparison: str
     threshold: float
     name: str | None = None
+    #: Multiclass: the class whose disparity is tested (``metric[class]``); None tests every class.
+    class_name: str | None = None
 
     def __post_init__(self) -> None:
         if self.metric not in CHECK_METRICS:
@@ -220,7 +229,8 @@ class Check:
             raise ValueError(BAD_THRESHOLD.format(threshold=self.threshold))
         object.__setattr__(self, "threshold", threshold)
         if self.name is None:
-            object.__setattr__(self, "name", f"{self.metric} {self.comparison} {threshold:g}")
+            target = self.metric if self.class_name is None else f"{self.metric}[{self.class_name}]"
+            object.__setattr__(self, "name", f"{target} {self.comparison} {threshold:g}")
 
     @classmethod
     def parse(cls, text: str) -> Check:
@@ -233,6 +243,7 @@ class Check:
             comparison=match["comparison"],
             threshold=match["threshold"],  # type: ignore[arg-type]
             name=match["name"],
+            class_name=match["cls"].strip() if match["cls"] else None,
         )
 
     def passes(self, value: float) -> bool:

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from ._counts import parse_counts
 from ._errors import (
     NON_NUMERIC_SCORE,
+    TOO_MANY_CLASSES,
     TOO_MANY_GROUPS,
     TOO_MANY_LABEL_VALUES,
     dataset_error,
@@ -71,6 +72,8 @@ class _Dictionary:
     role: str
     limit: int
     track_lines: bool = False
+    #: A multiclass label column: too many values is ``too_many_classes``.
+    classes: bool = False
     codes: dict[str, int] = field(default_factory=dict)
     values: list[str] = field(default_factory=list)
     first_lines: list[int | None] = field(default_factory=list)
@@ -105,6 +108,11 @@ class _Dictionary:
         return out
 
     def _refuse(self) -> None:
+        if self.classes:
+            raise dataset_error(
+                TOO_MANY_CLASSES, column=self.name, role=self.role, limit=self.limit,
+                values=quote_list(self.values),
+            )  # fmt: skip
         if self.role == "sensitive":
             raise dataset_error(
                 TOO_MANY_GROUPS,

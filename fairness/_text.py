@@ -212,6 +212,10 @@ def format_text(report: FairnessReport | Mapping[str, Any]) -> str:
     Rates have 3 decimals and ratios 2, as on the web pages; the JSON has the exact values.
     """
     document = report.document if isinstance(report, FairnessReport) else report
+    if document.get("task") in ("regression", "multiclass"):
+        from ._text_tasks import format_task_text
+
+        return format_task_text(document)
     source = document["input"]
     name = source.get("filename") or "input"
     checks = document["checks"]
