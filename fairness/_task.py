@@ -3,8 +3,8 @@
 Given, the task is used as is. Otherwise it is inferred from the head of the file (the values the
 preview sees in y_pred and y_true) only when that is unambiguous:
 
-- every value a number and at least one with a fraction (``0.37``): ``regression``; a decision
-  column of a binary audit cannot hold fractions;
+- every value a number and at least one with a fraction (``0.37``), or more than 50 distinct
+  numbers: ``regression``; a decision cannot hold fractions, and classes are at most 50;
 - more than two distinct text values, none of them a yes/no word or number: ``multiclass``;
 - anything else: ``binary``, whose own checks then say what is wrong with the labels.
 
@@ -42,6 +42,8 @@ def infer_task(values: list[str], *, truncated: bool) -> tuple[str, str]:
     if all(n is not None for n in numbers):
         if any(n is not None and n != int(n) for n in numbers):
             return "regression", "y_pred holds numbers with fractions, which a decision cannot"
+        if truncated or len(values) > 50:
+            return "regression", "more than 50 distinct numbers: neither a decision nor classes"
         return DEFAULT_TASK, "whole numbers only: binary, the default (give the task otherwise)"
     words = {v.strip().casefold() for v in values}
     vocabulary = words & (POSITIVE_WORDS | NEGATIVE_WORDS)

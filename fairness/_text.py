@@ -224,7 +224,13 @@ def format_text(report: FairnessReport | Mapping[str, Any]) -> str:
     basis = document["settings"].get("verdict_policy", "point")
     lines = [
         f"Fairness report ({document['schema']}) for {name}, sha256 {source['sha256'][:12]}",
-        f"{source['rows']} rows read, {source['rows_used']} used; mode {document['mode']}; "
+        f"{source['rows']} rows read"
+        + (
+            f" (a count table of {source['cells']} cells)"
+            if source.get("cells") is not None
+            else ""
+        )
+        + f", {source['rows_used']} used; mode {document['mode']}; "
         f"positive label '{source['pos_label']}'.",
         "",
         f"FLAGS: {counts['fail']} of {len(checks)} checks fail, {counts['inconclusive']} "
