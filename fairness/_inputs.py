@@ -82,6 +82,7 @@ def read_input(
     progress: Progress | None = None,
     max_columns: int,
     extra: Callable[[Layout], Iterable[int]] | None = None,
+    block_size: int | None = None,
 ) -> tuple[T, dict[str, Any], Layout]:
     """Open ``source`` (CSV or Parquet), plan its columns and count its batches.
 
@@ -93,8 +94,10 @@ def read_input(
         try:
             layout = parquet.layout(max_columns=max_columns)
             plan = plan_of(layout)
-            indices = plan_indices(plan, extra(layout) if extra else ())
-            result = consume(layout, plan, parquet.batches(indices), None)
+            more = list(extra(layout)) if extra else []
+            indices = plan_indices(plan, more)
+            plain = [*more, *(i for i in (plan.score, plan.counts) if i is not None)]
+            result = consume(layout, plan, parquet.batches(indices, plain), None)
             return result, parquet.info(), layout
         finally:
             parquet.close()
@@ -105,7 +108,7 @@ def read_input(
         plan = plan_of(layout)
         indices = plan_indices(plan, extra(layout) if extra else ())
         try:
-            batches = csv_batches(stream, layout, indices)
+            batches = csv_batches(stream, layout, indices, block_size)
             try:
                 result = consume(layout, plan, batches, stream.report_progress)
             finally:

@@ -49,6 +49,34 @@ def is_parquet(source: Source) -> bool:
     return head == PARQUET_MAGIC
 
 
+def as_coded_text(array: pa.Array) -> pa.Array:
+    """A categorical column as dictionary-encoded text: the counting reads its codes directly.
+
+    Strings, booleans and integers of a Parquet file are few distinct values (sensitive
+    attributes, labels); coding them once here spares hashing every row's text again.
+    """
+    if pa.types.is_dictionary(array.type):
+        indices, values = array.indices, array.dictionary
+        if indices.null_count:
+            values = pa.concat_arrays([values, pa.array([None], values.type)])
+            indices = pc.fill_null(indices, len(values) - 1)
+    else:
+        encoded = array.dictionary_encode(null_encoding="encode")
+        indices, values = encoded.indices, encoded.dictionary
+    return pa.DictionaryArray.from_arrays(indices, as_text(values))
+
+
+def _categorical_type(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        return True
+    return bool(
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_integer(kind)
+    )
+
+
 def as_text(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """The values of any column as text, nulls as empty strings."""
     kind = array.type
@@ -102,15 +130,27 @@ class ParquetInput:
             head_text="", head_complete=True, header_lines=1,
         )  # fmt: skip
 
-    def batches(self, indices: Sequence[int]) -> Iterator[pa.RecordBatch]:
-        """Text batches of the columns at ``indices``, named ``c<index>``, in file order."""
+    def batches(
+        self, indices: Sequence[int], plain: Sequence[int] = ()
+    ) -> Iterator[pa.RecordBatch]:
+        """Text batches of the columns at ``indices``, named ``c<index>``, in file order.
+
+        Categorical columns (strings, booleans, integers) come dictionary-encoded unless listed
+        in ``plain`` (ids); the others (floats: scores, regression values) as plain text.
+        """
         wanted = list(dict.fromkeys(indices))
+        coded = {
+            i for i in wanted if i not in plain and _categorical_type(self.types[self.columns[i]])
+        }
         names = [self.columns[i] for i in wanted]
         total = max(self.file.metadata.num_rows, 1)
         done = 0
         try:
             for batch in self.file.iter_batches(batch_size=BATCH_ROWS, columns=names):
-                arrays = [as_text(batch.column(name)) for name in names]
+                arrays = [
+                    as_coded_text(batch.column(name)) if i in coded else as_text(batch.column(name))
+                    for i, name in zip(wanted, names, strict=True)
+                ]
                 yield pa.RecordBatch.from_arrays(arrays, names=[f"c{i}" for i in wanted])
                 done += batch.num_rows
                 if self._progress is not None:

@@ -374,7 +374,8 @@ class CountingReader:
         )
 
     def _encode(self, batch: pa.RecordBatch, index: int) -> tuple[np.ndarray, pa.Array]:
-        encoded = batch.column(f"c{index}").dictionary_encode()
+        column = batch.column(f"c{index}")
+        encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
         return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary
 
     def _categorical(
@@ -390,7 +391,10 @@ class CountingReader:
         """
         coded = list(zip(self.plan.sensitive, self.sensitive, strict=True))
         coded += [(getattr(self.plan, role), d) for role, d in self.labels.items()]
-        if len(coded) > 1:
+        precoded = any(
+            pa.types.is_dictionary(batch.schema.field(f"c{index}").type) for index, _ in coded
+        )
+        if len(coded) > 1 and not precoded:
             joined = pc.binary_join_element_wise(
                 *[batch.column(f"c{index}") for index, _ in coded], _SEPARATOR
             ).dictionary_encode()

@@ -26,6 +26,8 @@ from ._labels import MISSING_TOKENS
 from ._reader import ColumnPlan, CountingReader
 from ._sniff import Layout
 
+#: CSV bytes per block: numeric columns make fewer rows per MB, and each block costs ~30 passes.
+BLOCK_SIZE = 4 << 20
 #: Groups with fewer rows get bootstrap intervals from their rows; larger ones, normal ones.
 SMALL_GROUP = 200
 _MISSING = pa.array(sorted(MISSING_TOKENS))
@@ -51,6 +53,8 @@ def parse_numbers(
     text: pa.Array, column: str, role: str, first_line: int, lines: np.ndarray | None, comma: bool
 ) -> tuple[np.ndarray, np.ndarray]:
     """(values, missing) of a text column; a value that is not a number is an error."""
+    if pa.types.is_dictionary(text.type):
+        text = text.cast(pa.string())
     try:
         values = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
         if np.isfinite(values).all():
@@ -156,13 +160,13 @@ class RegressionReader:
         first = self.layout.header_lines + self.lines + 1
         self.lines += batch.num_rows
         columns, plan = self.layout.columns, self.plan
-        weights = np.ones(batch.num_rows)
+        weights: np.ndarray | None = None
         if plan.counts is not None:
             counted = parse_counts(
                 batch.column(f"c{plan.counts}"), columns[plan.counts], first, lines
             )
             weights = counted.astype(float)
-        self.rows += int(weights.sum())
+        self.rows += int(weights.sum()) if weights is not None else batch.num_rows
         comma = self.layout.delimiter != ","
         assert plan.y_true is not None and plan.y_pred is not None
         y, y_missing = parse_numbers(
@@ -171,8 +175,11 @@ class RegressionReader:
         p, p_missing = parse_numbers(
             batch.column(f"c{plan.y_pred}"), columns[plan.y_pred], "y_pred", first, lines, comma
         )
-        self.missing["y_true"] += int(weights[y_missing].sum())
-        self.missing["y_pred"] += int(weights[p_missing].sum())
+        for role, missing in (("y_true", y_missing), ("y_pred", p_missing)):
+            if missing.any():
+                self.missing[role] += int(
+                    weights[missing].sum() if weights is not None else missing.sum()
+                )
         key, codes = self.coder._categorical(batch, first)
         lut = np.array(
             [
@@ -181,8 +188,12 @@ class RegressionReader:
             ],
             dtype=np.int64,
         )
-        used = ~(y_missing | p_missing)
-        cell, y, p, w = lut[key][used], y[used], p[used], weights[used]
+        cell = lut[key]
+        w = weights
+        if y_missing.any() or p_missing.any():
+            used = ~(y_missing | p_missing)
+            cell, y, p = cell[used], y[used], p[used]
+            w = weights[used] if weights is not None else None
         if self.shift is None and len(y):
             self.shift = (float(y.mean()), float(p.mean()))
         cy, cp = self.shift or (0.0, 0.0)
@@ -191,14 +202,17 @@ class RegressionReader:
         e, d = p - y, y - cy
 
         def total(values: np.ndarray) -> np.ndarray:
-            return np.bincount(cell, weights=w * values, minlength=size)
+            weighted = values if w is None else w * values
+            return np.bincount(cell, weights=weighted, minlength=size)
 
-        n_b = np.bincount(cell, weights=w, minlength=size)
+        n_b = np.bincount(cell, weights=w, minlength=size).astype(float)
+        e2, d2 = e * e, d * d
+        q = p - cp
         block = {
             "n": n_b, "sy": total(y), "sp": total(p), "sae": total(np.abs(e)), "se": total(e),
-            "se2": total(e * e), "se4": total(e**4), "sd2": total(d * d), "sd3": total(d**3),
-            "sd4": total(d**4), "se2d": total(e * e * d), "se2d2": total(e * e * d * d),
-            "sq2": total((p - cp) ** 2),
+            "se2": total(e2), "se4": total(e2 * e2), "sd2": total(d2), "sd3": total(d2 * d),
+            "sd4": total(d2 * d2), "se2d": total(e2 * d), "se2d2": total(e2 * d2),
+            "sq2": total(q * q),
             "sel": total((p >= self.threshold).astype(float)) if self.threshold is not None else np.zeros(size),
         }  # fmt: skip
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -217,7 +231,9 @@ class RegressionReader:
         np.maximum.at(self.sums["ymax"], cell, y)
         small = self.sums["n"] < SMALL_GROUP
         keep = small[cell]
-        self.kept.append((cell[keep], y[keep], p[keep], w[keep]))
+        if keep.any():
+            kept_w = w[keep] if w is not None else np.ones(int(keep.sum()))
+            self.kept.append((cell[keep], y[keep], p[keep], kept_w))
 
     def _table(self) -> RegressionTable:
         size = len(self.cells)

@@ -38,6 +38,7 @@ def _read(
     attributes: Source | None,
     progress: Progress | None,
     max_columns: int,
+    block_size: int | None = None,
 ) -> tuple[Any, dict[str, Any]]:
     if attributes is not None:
         result, info, _ = join_input(
@@ -46,7 +47,7 @@ def _read(
     else:
         result, info, _ = read_input(
             source, lambda layout: mapping.plan(layout.columns), consume,
-            progress=progress, max_columns=max_columns,
+            progress=progress, max_columns=max_columns, block_size=block_size,
         )  # fmt: skip
     return result, info
 
@@ -187,6 +188,7 @@ def _regression(
     app_version: str | None,
 ) -> FairnessReport:
     from ._errors import HEADER_ONLY, NO_USABLE_ROWS
+    from ._regression import BLOCK_SIZE as REGRESSION_BLOCK
     from ._regression import RegressionReader
     from ._regression_report import RegressionEvaluation
 
@@ -203,8 +205,9 @@ def _regression(
         return reader.read(batches, report), layout
 
     (table, layout), info = _read(
-        source, mapping, consume, attributes=attributes, progress=progress, max_columns=max_columns
-    )
+        source, mapping, consume, attributes=attributes, progress=progress,
+        max_columns=max_columns, block_size=REGRESSION_BLOCK,
+    )  # fmt: skip
     if table.rows == 0:
         raise dataset_error(HEADER_ONLY, columns=", ".join(layout.columns))
     if table.rows_used == 0:
