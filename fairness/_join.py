@@ -50,7 +50,7 @@ from ._source import Progress, Source
 T = TypeVar("T")
 STRATEGY = "hash join: attributes side built in memory (id and attribute combination), predictions streamed"
 _SEP = "\x1f"
-_CANONICAL_INTEGER = r"^[+-]?(0|[1-9][0-9]*)$"
+_CANONICAL_INTEGER = r"^(0|-?[1-9][0-9]*)$"
 
 
 def _ids(text: pa.Array) -> pa.Array:
@@ -60,12 +60,17 @@ def _ids(text: pa.Array) -> pa.Array:
 
 @dataclass
 class _IdKind:
-    """Whether every id seen so far is an integer written canonically."""
+    """Whether the ids of the first block are integers written canonically (a CSV has no types).
+
+    One block decides: checking every id of a large file costs a regular expression per row.
+    """
 
     integer: bool = True
+    checked: bool = False
 
     def see(self, ids: pa.Array) -> None:
-        if self.integer:
+        if not self.checked:
+            self.checked = True
             present = pc.drop_null(ids)
             if len(present):
                 self.integer = bool(
@@ -87,11 +92,19 @@ class _Attributes:
     combos: dict[str, int] = field(default_factory=dict)
     rows: int = 0
     kind: _IdKind = field(default_factory=_IdKind)
+    #: The ids as int64 while every id is a canonical integer (the fast path), else None.
+    ints: list[np.ndarray] | None = field(default_factory=list)
 
     def add(self, batch: pa.RecordBatch, id_index: int, indices: list[int]) -> None:
         ids = _ids(batch.column(f"c{id_index}"))
         self.kind.see(ids)
         self.ids.append(ids)
+        if self.ints is not None:
+            as_int = _canonical_ints(ids)
+            if as_int is None:
+                self.ints = None
+            else:
+                self.ints.append(as_int)
         self.rows += batch.num_rows
         if len(indices) == 1:
             joined = batch.column(f"c{indices[0]}")
@@ -117,6 +130,72 @@ class _Attributes:
             pa.array([parts[j] if len(parts) == width else "" for parts in split], pa.string())
             for j in range(width)
         ]
+
+
+_NULL_ID = np.iinfo(np.int64).min
+
+
+def _canonical_ints(ids: pa.Array) -> np.ndarray | None:
+    """The ids as int64 (null ids as :data:`_NULL_ID`) if each is an integer written canonically."""
+    try:
+        ints = pc.cast(ids, pa.int64())
+    except pa.ArrowInvalid:
+        return None
+    back = pc.cast(ints, pa.string())
+    same = pc.equal(back, ids)
+    if ids.null_count:
+        same = pc.fill_null(same, True)
+    if not pc.all(same).as_py():
+        return None
+    values: np.ndarray = pc.fill_null(ints, _NULL_ID).to_numpy(zero_copy_only=False)
+    return values
+
+
+@dataclass
+class _IntegerIndex:
+    """The attribute ids sorted, for ``searchsorted`` lookups: ordered, bounded, no hashing."""
+
+    keys: np.ndarray
+    order: np.ndarray
+    hit: np.ndarray
+    null_rows: int
+
+    @classmethod
+    def build(cls, ints: np.ndarray, column: str) -> _IntegerIndex:
+        valid = np.flatnonzero(ints != _NULL_ID)
+        order = valid[np.argsort(ints[valid], kind="stable")]
+        keys = ints[order]
+        repeated = np.flatnonzero(keys[1:] == keys[:-1])
+        if len(repeated):
+            values, counts = np.unique(keys[np.r_[repeated, repeated + 1]], return_counts=True)
+            shown = [f"{v} ({(keys == v).sum()} rows)" for v in values[:10]]
+            raise dataset_error(
+                DUPLICATE_IDS, column=column, count=len(values),
+                values=quote_list(shown) + (f" and {len(values) - 10} more" if len(values) > 10 else ""),
+            )  # fmt: skip
+        return cls(keys, order, np.zeros(len(ints), dtype=bool), len(ints) - len(valid))
+
+    def lookup(self, ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+        """(matched mask, attribute row of each matched id) for one block of prediction ids."""
+        ints = _canonical_ints(ids)
+        if ints is None:  # some ids are not canonical integers: those match nothing
+            canonical = pc.fill_null(pc.match_substring_regex(ids, _CANONICAL_INTEGER), False)
+            mask = canonical.to_numpy(zero_copy_only=False)
+            ints = np.full(len(ids), _NULL_ID, dtype=np.int64)
+            if mask.any():
+                ints[mask] = pc.cast(ids.filter(canonical), pa.int64()).to_numpy()
+        position = np.minimum(np.searchsorted(self.keys, ints), max(len(self.keys) - 1, 0))
+        found = (
+            (ints != _NULL_ID) & (self.keys[position] == ints)
+            if len(self.keys)
+            else np.zeros(len(ints), dtype=bool)
+        )
+        rows = self.order[position[found]]
+        self.hit[rows] = True
+        return found, rows
+
+    def unmatched(self) -> int:
+        return int(len(self.hit) - self.null_rows - self.hit.sum()) + self.null_rows
 
 
 def _duplicates(ids: pa.ChunkedArray, column: str) -> None:
@@ -192,8 +271,15 @@ def join_input(
         attributes, plan_attributes, read_attributes, max_columns=max_columns,
         extra=lambda layout: [build["id"]],
     )  # fmt: skip
-    table = side.table()
-    _duplicates(table.column("__id"), id_column)
+    index: _IntegerIndex | None = None
+    if side.ints is not None:
+        ints = np.concatenate(side.ints) if side.ints else np.zeros(0, dtype=np.int64)
+        index = _IntegerIndex.build(ints, id_column)
+        combo_all = np.concatenate(side.combo) if side.combo else np.zeros(0, dtype=np.int32)
+        table = None
+    else:
+        table = side.table()
+        _duplicates(table.column("__id"), id_column)
     values = side.values() if build["names"] else []
     facts: dict[str, Any] = {}
 
@@ -233,6 +319,32 @@ def join_input(
         )  # fmt: skip
         first = layout.header_lines + 1
 
+        def by_index() -> Iterator[pa.RecordBatch]:
+            """Integer ids: look each block up in the sorted attribute ids, in file order."""
+            assert index is not None
+            id_name = f"c{facts['id']}"
+            for batch in batches:
+                ids = _ids(batch.column(id_name))
+                kind.see(ids)
+                lines = np.arange(seen["rows"], seen["rows"] + batch.num_rows, dtype=np.int64)
+                seen["rows"] += batch.num_rows
+                found, rows = index.lookup(ids)
+                seen["unmatched_predictions"] += int(len(found) - found.sum())
+                if not len(rows):
+                    continue
+                names = [n for n in batch.schema.names if n != id_name]
+                kept = batch.filter(pa.array(found)) if not found.all() else batch
+                arrays = [kept.column(n) for n in names]
+                codes = pa.array(combo_all[rows].astype(np.int32))
+                for k, column in enumerate(values):
+                    arrays.append(pa.DictionaryArray.from_arrays(codes, column))
+                    names.append(f"c{len(layout.columns) + k}")
+                arrays.append(pa.array(lines[found] + first))
+                names.append("__line")
+                yield pa.RecordBatch.from_arrays(arrays, names=names)
+                if report is not None:
+                    report()
+
         def with_keys() -> Iterator[pa.RecordBatch]:
             for batch in batches:
                 ids = _ids(batch.column(f"c{facts['id']}"))
@@ -247,6 +359,12 @@ def join_input(
                     names=[*names, "__id", "__line"],
                 )
 
+        if index is not None:
+            result = consume(virtual, facts["plan"], by_index(), None)
+            seen["unmatched_attributes"] = index.unmatched()
+            facts["seen"], facts["kind"] = seen, kind
+            return result
+
         generator = with_keys()
         head = next(generator, None)
         if head is None:
@@ -259,6 +377,7 @@ def join_input(
 
         reader = pa.RecordBatchReader.from_batches(schema, chained())
         carried = [n for n in schema.names if n != "__id"]
+        assert table is not None
         join = acero.Declaration(
             "hashjoin",
             acero.HashJoinNodeOptions(
@@ -285,8 +404,10 @@ def join_input(
                 codes = batch.column("__combo")
                 arrays = [batch.column(n) for n in carried]
                 names = list(carried)
+                indices = pc.fill_null(codes, 0).cast(pa.int32())
                 for k, column in enumerate(values):
-                    arrays.append(pc.take(column, codes))
+                    # Dictionary-encoded: the counting reads the codes, no text is rebuilt.
+                    arrays.append(pa.DictionaryArray.from_arrays(_flat(indices), column))
                     names.append(f"c{len(layout.columns) + k}")
                 yield pa.RecordBatch.from_arrays(arrays, names=names)
                 if report is not None:
@@ -362,3 +483,7 @@ def join_warnings(info: dict[str, Any]) -> list[str]:
             "in the attributes file; they were matched as text (so '00123' does not match 123)."
         )
     return out
+
+
+def _flat(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
