@@ -78,13 +78,21 @@ def resolve_task(
     finally:
         if here is not None:
             source.seek(here)  # type: ignore[union-attr]
-    values: set[str] = set()
-    truncated = False
-    for column in wanted:
-        distinct = {v.strip() for v in seen.get(column, []) if not is_missing(v)}
-        values |= distinct
-        truncated |= len(distinct) > INFER_DISTINCT
-    found, reason = infer_task(sorted(values), truncated=truncated)
+    distinct = {
+        c: {v.strip() for v in seen.get(c, []) if not is_missing(v)} for c in wanted
+    }
+    # Regression is read from y_pred alone (the model's output), and y_true must be numbers too.
+    predicted = distinct.get(mapping.y_pred, set())
+    found, reason = infer_task(sorted(predicted), truncated=len(predicted) > INFER_DISTINCT)
+    observed = distinct.get(mapping.y_true, set()) if mapping.y_true else set()
+    if found == "regression" and any(_number(v) is None for v in observed):
+        found, reason = DEFAULT_TASK, "numbers in y_pred but text in y_true: binary, the default"
+    if found != "regression":
+        values = predicted | observed
+        many = any(len(v) > INFER_DISTINCT for v in distinct.values())
+        found, reason = infer_task(sorted(values), truncated=many)
+        if found == "regression":
+            found, reason = DEFAULT_TASK, "y_pred holds whole numbers: binary, the default"
     return found, {"task": found, "inferred": True, "reason": reason}
 
 
