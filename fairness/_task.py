@@ -78,9 +78,7 @@ def resolve_task(
     finally:
         if here is not None:
             source.seek(here)  # type: ignore[union-attr]
-    distinct = {
-        c: {v.strip() for v in seen.get(c, []) if not is_missing(v)} for c in wanted
-    }
+    distinct = {c: {v.strip() for v in seen.get(c, []) if not is_missing(v)} for c in wanted}
     # Regression is read from y_pred alone (the model's output), and y_true must be numbers too.
     predicted = distinct.get(mapping.y_pred, set())
     found, reason = infer_task(sorted(predicted), truncated=len(predicted) > INFER_DISTINCT)
