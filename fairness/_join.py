@@ -98,13 +98,15 @@ class _Attributes:
     def add(self, batch: pa.RecordBatch, id_index: int, indices: list[int]) -> None:
         ids = _ids(batch.column(f"c{id_index}"))
         self.kind.see(ids)
-        self.ids.append(ids)
         if self.ints is not None:
             as_int = _canonical_ints(ids)
-            if as_int is None:
-                self.ints = None
+            if as_int is not None:
+                self.ints.append(as_int)  # the text is not kept: it is the integer's
             else:
-                self.ints.append(as_int)
+                self.ids = [_as_ids(part) for part in self.ints] + [ids]
+                self.ints = None
+        else:
+            self.ids.append(ids)
         self.rows += batch.num_rows
         if len(indices) == 1:
             joined = batch.column(f"c{indices[0]}")
@@ -133,6 +135,11 @@ class _Attributes:
 
 
 _NULL_ID = np.iinfo(np.int64).min
+
+
+def _as_ids(ints: np.ndarray) -> pa.Array:
+    """Integer ids back to their (canonical) text, nulls for :data:`_NULL_ID`."""
+    return pc.cast(pa.array(ints, mask=ints == _NULL_ID), pa.string())
 
 
 def _canonical_ints(ids: pa.Array) -> np.ndarray | None:
