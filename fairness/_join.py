@@ -1,15 +1,25 @@
 """Sensitive attributes in a separate file, joined to the predictions on an id column.
 
-Strategy: a **hash join, built on the attributes side and probed by the streamed predictions**
-(pyarrow's Acero ``hashjoin`` node, multithreaded in C++). The attributes file is read once, in
-blocks, and reduced to two columns per person: the id (text) and one small integer, the
-combination of that person's attribute values (the combinations themselves are few and kept
-apart). That is the only side held in memory, and it is the narrow one: a prediction file may
-hold several rows per person (one per decision) and every outcome column, while the attributes
-are one row per person. The predictions are never loaded whole: their batches stream through the
-join and into the counting, so memory grows with the number of people, not with the predictions.
-A sort-merge join would need both files sorted by id (or sorted here, spilling to disk); the
-files come in any order, so it would cost more than it saves.
+Strategy: **build an index of the attributes side, stream the predictions through it.** The
+attributes file is read once, in blocks, and reduced to two columns per person: the id and one
+small integer, the combination of that person's attribute values (the combinations themselves are
+few and kept apart). That is the only side held in memory, and it is the narrow one: a predictions
+file may hold several rows per person and every outcome column, while the attributes are one row
+per person. The predictions are never loaded whole: their blocks stream through the lookup and
+into the counting, so memory grows with the number of people, not with the predictions.
+
+- When every attribute id is an integer written canonically (the common case: ``123``, not
+  ``0123``), the index is the sorted array of ids (one ``argsort``; duplicates are adjacent) and
+  each block of predictions is looked up with ``searchsorted``: no hashing of text, file order kept
+  (so error lines stay exact), about 20 bytes per person.
+- Otherwise it is pyarrow's Acero ``hashjoin`` (C++, multithreaded): built on the attributes
+  table, probed by the streamed predictions (a full outer join). Its probe side can queue while
+  the build side is hashed, so it holds more memory; rows arrive out of order and carry their
+  line numbers.
+
+A sort-merge join would need both files sorted by id (or sorted here, spilling to disk); the files
+come in any order, and the predictions side is the large one, so sorting it would cost more than
+the index saves.
 
 - Ids are compared as text on both sides, surrounding spaces removed; an empty id matches
   nothing. When one file holds integer ids and the other text ids (e.g. ``00123`` against
