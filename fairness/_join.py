@@ -58,6 +58,7 @@ from ._sniff import Layout
 from ._source import Progress, Source
 
 T = TypeVar("T")
+SORTED_STRATEGY = "sorted index of the attributes' integer ids (searchsorted), predictions streamed"
 STRATEGY = "hash join: attributes side built in memory (id and attribute combination), predictions streamed"
 _SEP = "\x1f"
 _CANONICAL_INTEGER = r"^(0|-?[1-9][0-9]*)$"
@@ -455,7 +456,7 @@ def join_input(
     }  # fmt: skip
     info["join"] = {
         "id_column": id_column,
-        "strategy": STRATEGY,
+        "strategy": SORTED_STRATEGY if index is not None else STRATEGY,
         "predictions_rows": seen["rows"],
         "attributes_rows": side.rows,
         "matched_rows": matched_rows,
