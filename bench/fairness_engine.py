@@ -259,5 +259,156 @@ def main() -> None:
     )
 
 
+# -- Version 2: regression, multiclass, Parquet, the attributes join -------------------------------
+CLASSES = ("approve", "refer", "decline", "review")
+
+
+def _sensitive(rng: np.random.Generator, rows: int) -> tuple[dict[str, pa.Array], np.ndarray]:
+    columns, shift = {}, np.zeros(rows)
+    for name, levels in SENSITIVE.items():
+        weights = np.linspace(2.0, 1.0, levels)
+        codes = rng.choice(levels, size=rows, p=weights / weights.sum())
+        shift += (codes - levels / 2) * 0.02
+        labels = pa.array([f"{name[0]}{i}" for i in range(levels)])
+        coded = pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), labels)
+        columns[name] = coded.cast(pa.string())
+    return columns, shift
+
+
+def generate_v2(rows: int, kind: str, path: Path, seed: int = SEED) -> None:
+    """Seeded files: ``regression`` and ``multiclass`` CSVs, the join's two files."""
+    rng = np.random.default_rng(seed)
+    columns, shift = _sensitive(rng, rows)
+    if kind == "regression":
+        y = rng.normal(50, 10, rows)
+        columns["y_true"] = pa.array(y.round(2))
+        columns["y_pred"] = pa.array((y + rng.normal(0, 5, rows) + shift * 20).round(2))
+    elif kind == "multiclass":
+        true = rng.choice(len(CLASSES), size=rows)
+        pred = np.where(rng.random(rows) < 0.6 + shift, true, rng.choice(len(CLASSES), size=rows))
+        labels = pa.array(list(CLASSES))
+        for name, codes in (("y_true", true), ("y_pred", pred)):
+            array = pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), labels)
+            columns[name] = array.cast(pa.string())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pcsv.write_csv(pa.table(columns), path, pcsv.WriteOptions(quoting_style="none"))
+
+
+def generate_join(rows: int, predictions: Path, attributes: Path, seed: int = SEED) -> None:
+    """The binary file split in two: (id, y_true, y_pred) and (id, sensitive...), shuffled."""
+    table = pcsv.read_csv(DATA / f"synthetic_{rows}.csv")
+    ids = pa.array(np.arange(rows, dtype=np.int64) * 7 + 1000)
+    pcsv.write_csv(
+        pa.table({"id": ids, "y_true": table["y_true"], "y_pred": table["y_pred"]}), predictions
+    )
+    order = np.random.default_rng(seed).permutation(rows)
+    attrs = pa.table({"id": ids, **{c: table[c] for c in SENSITIVE}}).take(pa.array(order))
+    pcsv.write_csv(attrs, attributes, pcsv.WriteOptions(quoting_style="none"))
+
+
+V2_MAPPINGS = {
+    "binary": {"y_true": "y_true", "y_pred": "y_pred", "sensitive": list(SENSITIVE)},
+    "regression": {"y_true": "y_true", "y_pred": "y_pred", "sensitive": list(SENSITIVE)},
+    "multiclass": {"y_true": "y_true", "y_pred": "y_pred", "sensitive": list(SENSITIVE)},
+    "join": {"y_true": "y_true", "y_pred": "y_pred", "sensitive": list(SENSITIVE), "id": "id"},
+}
+
+
+def _assess_v2(kind: str, path: Path, attributes: Path | None = None) -> object:
+    from fairness import ColumnMapping, assess
+
+    task = None if kind in ("binary", "join") else kind
+    return assess(path, ColumnMapping(**V2_MAPPINGS[kind]), task=task, attributes=attributes)
+
+
+def peak_v2(kind: str, path: Path, attributes: Path | None) -> float:
+    """Peak RSS (MB) of a fresh interpreter running one ``assess`` of ``kind``."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import bench.fairness_engine as b\n"
+        "from pathlib import Path\n"
+        "b._assess_v2(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]) if sys.argv[4] != '-' else None)\n"
+        "status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
+        "print(int(status.split()[0]) / 1024)"
+    )
+    args = [str(ROOT), kind, str(path), str(attributes) if attributes else "-"]
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def polars_group_by(path: Path, columns: list[str]) -> None:
+    import polars as pl
+
+    scan = pl.scan_parquet(path) if path.suffix == ".parquet" else pl.scan_csv(path)
+    scan.group_by(columns).len().collect()
+
+
+def main_v2(rows: int, repeats: int) -> None:
+    """Regression, multiclass and Parquet against the pyarrow floor and polars; the join."""
+    import pyarrow.parquet as pq
+
+    binary_csv = DATA / f"synthetic_{rows}.csv"
+    if not binary_csv.exists():
+        generate(rows, binary_csv)
+    files = {
+        "regression": DATA / f"regression_{rows}.csv",
+        "multiclass": DATA / f"multiclass_{rows}.csv",
+        "binary": DATA / f"synthetic_{rows}.parquet",
+    }
+    for kind, path in files.items():
+        if path.exists():
+            continue
+        if kind == "binary":
+            pq.write_table(pcsv.read_csv(binary_csv), path, row_group_size=1 << 20)
+        else:
+            generate_v2(rows, kind, path)
+    predictions, attributes = DATA / f"join_pred_{rows}.csv", DATA / f"join_attr_{rows}.csv"
+    if not predictions.exists() or not attributes.exists():
+        generate_join(rows, predictions, attributes)
+    columns = [*SENSITIVE, "y_true", "y_pred"]
+    print(
+        "| input | rows | file MB | floor s | polars group_by().len() s | assess s "
+        "| assess / polars | assess peak RSS MB |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    binary_time = None
+    for kind, path in (("binary CSV", binary_csv), *((k, v) for k, v in files.items())):
+        task = "binary" if kind.startswith("binary") else kind
+        label = "binary Parquet" if kind == "binary" else kind if kind != "binary CSV" else kind
+        if path.suffix == ".parquet":
+            floor = median_seconds(lambda path=path: pq.read_table(path), repeats)
+        else:
+            floor = median_seconds(lambda path=path: pcsv.read_csv(path), repeats)
+        peer = median_seconds(lambda path=path: polars_group_by(path, columns), repeats)
+        full = median_seconds(lambda task=task, path=path: _assess_v2(task, path), repeats)
+        if kind == "binary CSV":
+            binary_time = full
+        memory = peak_v2(task, path, None)
+        print(
+            f"| {label} | {rows:,} | {path.stat().st_size / 2**20:.0f} | {floor:.2f} | {peer:.2f} "
+            f"| {full:.2f} | {full / peer:.2f} | {memory:.0f} |",
+            flush=True,
+        )
+    join = median_seconds(lambda: _assess_v2("join", predictions, attributes), repeats)
+    memory = peak_v2("join", predictions, attributes)
+    assert binary_time is not None
+    print(
+        f"\nJoin of {rows:,} predictions with {rows:,} attribute rows (shuffled): assess "
+        f"{join:.2f} s, {join / binary_time:.1f}x the binary CSV ({binary_time:.2f} s); "
+        f"peak RSS {memory:.0f} MB."
+    )
+
+
 if __name__ == "__main__":
-    main()
+    if "--v2" in sys.argv:
+        rows = (
+            int(sys.argv[sys.argv.index("--v2") + 1])
+            if len(sys.argv) > sys.argv.index("--v2") + 1
+            else 10_000_000
+        )
+        print(f"Machine: {machine()}")
+        print(f"Command: {Path(sys.executable).name} {' '.join(sys.argv)}\n")
+        main_v2(rows, 3)
+    else:
+        main()

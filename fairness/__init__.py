@@ -94,6 +94,11 @@ from ._mapping import CHECK_METRICS, COMPARISONS, Check, ColumnMapping, MappingP
 from ._metrics import METRIC_NAMES
 from ._preview import Preview, preview
 from ._report import ENGINE_VERSION, SCHEMA, FairnessReport
+
+# Version 2: tasks beyond binary decisions, inputs beyond one CSV (appended, for clean merges).
+from ._sql import DIALECTS as SQL_DIALECTS  # noqa: E402
+from ._sql import count_sql  # noqa: E402
+from ._task import TASKS  # noqa: E402
 from ._text import format_text
 
 __all__ = [
@@ -134,4 +139,7 @@ __all__ = [
     "format_text",
     "looks_positive",
     "preview",
+    "SQL_DIALECTS",
+    "TASKS",
+    "count_sql",
 ]

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 
 from ._bootstrap import auc_draws, bootstrap
 from ._checks import evaluate_checks, summary
@@ -30,20 +29,21 @@ from ._defaults import (
 from ._disparity import METHODS, disparity_names
 from ._errors import (
     UNKNOWN_REFERENCE_GROUP,
-    UNREADABLE_CSV,
-    DatasetError,
     dataset_error,
     quote_list,
 )
 from ._evaluate import Options, evaluate_grouping, metric_entry, metric_values
 from ._groups import Grouping, build_groupings
+from ._inputs import read_input
+from ._join import join_input, join_warnings
 from ._mapping import Check, ColumnMapping
 from ._metrics import metrics_for
 from ._reader import ColumnPlan, CountingReader, RawCounts
 from ._report import SCHEMA, FairnessReport, versions
-from ._sniff import DELIMITER_NAMES, Layout, locate_problem, sniff
-from ._source import InputStream, Progress, Source
+from ._sniff import Layout
+from ._source import Progress, Source
 from ._table import Table, build_table
+from ._task import resolve_task
 from ._warnings import report_warnings
 
 BAD_SETTING = "{name} must be {rule}, not {value!r}."
@@ -105,29 +105,6 @@ class Settings:
             "confidence_level": 0.95,
             "interval_methods": {"proportions": "wilson", "other": "bootstrap percentile"},
         }
-
-
-def _read(stream: InputStream, layout: Layout, plan: ColumnPlan, max_groups: int) -> RawCounts:
-    try:
-        return CountingReader(layout, plan, max_groups=max_groups).read(stream)
-    except pa.ArrowException as exc:
-        detail = str(exc).replace("CSV parse error: ", "")
-        fresh = stream.reopen()
-        problem = None
-        if fresh is not None:
-            mapped = [*plan.sensitive, plan.y_true, plan.y_pred, plan.score]
-            try:
-                problem = locate_problem(
-                    fresh,
-                    delimiter=layout.delimiter,
-                    columns=layout.columns,
-                    check_utf8=[i for i in mapped if i is not None],
-                )
-            except DatasetError as inner:
-                problem = inner
-            finally:
-                fresh.close()
-        raise (problem or dataset_error(UNREADABLE_CSV, detail=detail)) from None
 
 
 def _check_reference(reference: Any, groupings: Sequence[Grouping]) -> None:
@@ -216,6 +193,9 @@ def assess(
     verdict_policy: str = DEFAULT_VERDICT_POLICY,
     progress: Callable[[int, int], None] | Progress | None = None,
     app_version: str | None = None,
+    task: str | None = None,
+    attributes: Source | None = None,
+    decision_threshold: float | None = None,
 ) -> FairnessReport:
     """Measure the fairness of a system's decisions in a predictions file.
 
@@ -265,6 +245,16 @@ def assess(
         always on the calling thread); total is 0 if unknown.
     app_version : str, optional
         The version of the program that calls the engine, recorded in ``versions.app``.
+    task : {"binary", "regression", "multiclass"}, optional
+        What the predictions are. By default inferred from the head of the file when that is
+        unambiguous (numbers with fractions in y_pred: regression; more than two text labels
+        that are not yes/no: multiclass), else binary; ``task_inference`` in the document says
+        which and why.
+    attributes : str, os.PathLike or binary file object, optional
+        A separate file of sensitive attributes, joined on ``mapping.id`` (see ``_join``).
+    decision_threshold : float, optional
+        Regression only: the decision ``y_pred >= decision_threshold``, which adds selection
+        rates, impact ratios and the four-fifths screen (none without it).
 
     Returns
     -------
@@ -277,6 +267,7 @@ def assess(
     ValueError
         When an option is out of range or a check names an unknown metric.
     """
+    resolved, inference = resolve_task(task, source, mapping, max_columns=max_columns)
     settings = Settings(
         reference_group, four_fifths_threshold, exclusion_share, int(min_group_size),
         int(bootstrap_draws), int(seed), int(max_groups), float(threshold), disparity_method,
@@ -284,7 +275,18 @@ def assess(
     )  # fmt: skip
     parsed_checks: list[Check] = [Check.parse(c) if isinstance(c, str) else c for c in checks]
     mapping.validate()
-    table, source_info = _count(source, mapping, settings, progress, max_columns=max_columns)
+    if resolved != "binary":
+        from ._tasks import assess_task
+
+        report: FairnessReport = assess_task(
+            resolved, inference, source, mapping, settings, parsed_checks,
+            threshold=decision_threshold, attributes=attributes, progress=progress,
+            max_columns=max_columns, app_version=app_version,
+        )  # fmt: skip
+        return report
+    table, source_info = _count(
+        source, mapping, settings, progress, max_columns=max_columns, attributes=attributes
+    )
     groupings = build_groupings(table, max_groups=settings.max_groups)
     _check_reference(settings.reference_group, groupings)
     names = metrics_for(has_y_true=table.has_y_true, has_score=table.has_score)
@@ -302,6 +304,8 @@ def assess(
         "schema": SCHEMA,
         "input": {**source_info, **_table_info(table, mapping)},
         "versions": versions(app_version=app_version),
+        "task": "binary",
+        "task_inference": inference,
         "mode": _mode(table),
         "settings": {
             **settings.to_dict(),
@@ -315,7 +319,8 @@ def assess(
         "groupings": documents,
         "checks": check_entries,
         "summary": summary(check_entries),
-        "warnings": report_warnings(table, documents, check_entries, mapping, settings.to_dict()),
+        "warnings": join_warnings(source_info)
+        + report_warnings(table, documents, check_entries, mapping, settings.to_dict()),
     }
     return FairnessReport(_clean(document))
 
@@ -327,24 +332,25 @@ def _count(
     progress: Progress | None,
     *,
     max_columns: int,
+    attributes: Source | None = None,
 ) -> tuple[Table, dict[str, Any]]:
     """Stream the file into its count table; return it with what the report says of the file."""
-    stream = InputStream(source, progress=progress)
-    try:
-        layout = sniff(stream, max_columns=max_columns)
-        stream.report_progress()
-        plan = mapping.plan(layout.columns)
-        raw = _read(stream, layout, plan, settings.max_groups)
-        info = {
-            "sha256": stream.sha256(),
-            "filename": stream.name,
-            "size_bytes": stream.raw_bytes_read,
-            "encoding": layout.encoding,
-            "compressed": layout.compressed,
-            "delimiter": DELIMITER_NAMES[layout.delimiter],
-        }
-    finally:
-        stream.close()
+
+    def consume(
+        layout: Layout, plan: ColumnPlan, batches: Any, report: Callable[[], None] | None
+    ) -> RawCounts:
+        reader = CountingReader(layout, plan, max_groups=settings.max_groups)
+        return reader.read_batches(batches, report)
+
+    if attributes is not None:
+        raw, info, layout = join_input(
+            source, attributes, mapping, consume, progress=progress, max_columns=max_columns
+        )
+    else:
+        raw, info, layout = read_input(
+            source, lambda layout: mapping.plan(layout.columns), consume,
+            progress=progress, max_columns=max_columns,
+        )  # fmt: skip
     table = build_table(
         raw,
         layout,
@@ -352,6 +358,8 @@ def _count(
         score_column=mapping.score,
         threshold=settings.threshold,
     )
+    if mapping.counts:
+        info |= {"counts_column": mapping.counts, "cells": table.lines}
     return table, info
 
 

@@ -74,7 +74,8 @@ def _lookup(
     """(value, reason when undefined, interval, drivers, groups used) of one metric."""
     if metric in IMPACT_RATIO_METRICS:
         if f"{metric}_min" not in grouping:
-            return None, NEEDS_SCORE, None, None, IMPACT_RATIO_GROUPS
+            need = grouping.get("impact_ratio_needs", NEEDS_SCORE)
+            return None, need, None, None, IMPACT_RATIO_GROUPS
         return (
             grouping[f"{metric}_min"],
             grouping["undefined"].get(metric),
@@ -151,13 +152,14 @@ def evaluate_checks(
     check_groups: str = "reliable",
     verdict_policy: str = "interval",
     bootstrapped: bool = True,
+    screen: bool = True,
 ) -> list[dict[str, Any]]:
     """Evaluate the four-fifths screen and the user's checks on every grouping.
 
     A check whose value is undefined has ``value`` and ``passed`` null, says why in ``reason``
     and is ``inconclusive``; it does not fail the report (see :attr:`FairnessReport.passed`).
     """
-    all_checks = [Check("impact_ratio", ">=", four_fifths_threshold, FOUR_FIFTHS)]
+    all_checks = [Check("impact_ratio", ">=", four_fifths_threshold, FOUR_FIFTHS)] if screen else []
     if scoring:
         all_checks.append(
             Check("scoring_impact_ratio", ">=", four_fifths_threshold, FOUR_FIFTHS_SCORING)
@@ -165,8 +167,15 @@ def evaluate_checks(
     all_checks += list(checks)
     entries = []
     for check in all_checks:
-        for grouping in groupings:
-            value, reason, interval, drivers, used = _lookup(grouping, check.metric, check_groups)
+        for grouping, class_name in _targets(check, groupings):
+            if class_name is None:
+                value, reason, interval, drivers, used = _lookup(
+                    grouping, check.metric, check_groups
+                )
+            else:
+                value, reason, interval, drivers, used = _class_lookup(
+                    grouping, check.metric, class_name, check_groups
+                )
             outcome = verdict(
                 check, value, interval, policy=verdict_policy, bootstrapped=bootstrapped
             )
@@ -186,9 +195,67 @@ def evaluate_checks(
                     **outcome,
                     "check_groups": used,
                     "drivers": drivers if value is not None else None,
+                    **({"class": class_name} if class_name is not None else {}),
                 }
             )
     return entries
+
+
+#: Disparities a multiclass report has per class (``metric[class]`` in a check).
+CLASS_DISPARITY_METRICS = frozenset(
+    f"{base}_{kind}"
+    for base in (
+        "demographic_parity", "equalized_odds", "equal_opportunity", "selection_rate",
+        "true_positive_rate", "false_positive_rate", "precision",
+    )
+    for kind in ("difference", "ratio")
+)  # fmt: skip
+NO_SUCH_CLASS = "the class '{name}' is not among the classes seen ({classes})"
+
+
+def _targets(
+    check: Check, groupings: Sequence[Mapping[str, Any]]
+) -> list[tuple[Mapping[str, Any], str | None]]:
+    """(grouping, class) pairs a check is evaluated on: per class for a multiclass measure."""
+    out: list[tuple[Mapping[str, Any], str | None]] = []
+    for grouping in groupings:
+        per_class = "class_disparities" in grouping and check.metric in CLASS_DISPARITY_METRICS
+        if check.class_name is not None:
+            out.append((grouping, check.class_name))
+        elif per_class:
+            out += [(grouping, name) for name in grouping["class_disparities"]]
+        else:
+            out.append((grouping, None))
+    return out
+
+
+def _class_lookup(
+    grouping: Mapping[str, Any], metric: str, name: str, check_groups: str
+) -> tuple[float | None, str | None, list[float] | None, dict[str, Any] | None, str]:
+    """Like :func:`_lookup`, for the disparity of one class of a multiclass report."""
+    if "class_disparities" not in grouping:
+        return (
+            None,
+            "per-class measures exist only in a multiclass report",
+            None,
+            None,
+            check_groups,
+        )
+    if name not in grouping["class_disparities"]:
+        classes = ", ".join(grouping["class_disparities"]) or "none"
+        return None, NO_SUCH_CLASS.format(name=name, classes=classes), None, None, check_groups
+    prefix = "reliable_" if check_groups == "reliable" else ""
+    values = grouping[f"{prefix}class_disparities"][name]
+    if metric not in values:
+        return None, NOT_COMPUTED, None, None, check_groups
+    undefined = grouping[f"{prefix}class_undefined"][name]
+    return (
+        values[metric],
+        undefined.get(metric),
+        grouping[f"{prefix}class_disparity_intervals"][name].get(metric),
+        grouping[f"{prefix}class_disparity_drivers"][name].get(metric),
+        check_groups,
+    )
 
 
 def check_verdict(check: Mapping[str, Any]) -> str:

@@ -180,3 +180,51 @@ def quote_list(values: Iterable[object], *, limit: int = 10) -> str:
     if len(items) > limit:
         shown += f" and {len(items) - limit} more"
     return shown
+
+
+# -- Version 2 (tasks and inputs): appended, so that merges with other additions stay clean. ----
+BAD_COUNT = "bad_count"
+NOT_PARQUET = "not_parquet"
+MISSING_ID_COLUMN = "missing_id_column"
+DUPLICATE_IDS = "duplicate_ids"
+NO_MATCHED_ROWS = "no_matched_rows"
+NON_NUMERIC_VALUES = "non_numeric_values"
+TOO_MANY_CLASSES = "too_many_classes"
+REGRESSION_NEEDS_Y_PRED = "regression_needs_y_pred"
+UNKNOWN_TASK = "unknown_task"
+
+ERROR_MESSAGES.update(
+    {
+        BAD_COUNT: (
+            "Line {line}: the count in column '{column}' is '{value}'; a count must be a whole "
+            "number, 0 or more."
+        ),
+        NOT_PARQUET: "The file cannot be read as Parquet: {detail}",
+        MISSING_ID_COLUMN: (
+            "Column '{column}' (id) is not in the {side} file. Its columns are: {available}."
+        ),
+        DUPLICATE_IDS: (
+            "The attributes file has {count} id(s) in column '{column}' on more than one row: "
+            "{values}. Each id needs exactly one row of attributes."
+        ),
+        NO_MATCHED_ROWS: (
+            "No id of the predictions file (column '{column}') is in the attributes file, so "
+            "there is nothing to measure ({predictions} prediction rows, {attributes} attribute "
+            "rows)."
+        ),
+        NON_NUMERIC_VALUES: (
+            "Column '{column}' ({role}) has values that are not numbers: {values}. A regression "
+            "needs numbers in y_true and y_pred."
+        ),
+        TOO_MANY_CLASSES: (
+            "Column '{column}' ({role}) has more than {limit} different values ({values}); a "
+            "multiclass audit takes at most {limit} classes."
+        ),
+        REGRESSION_NEEDS_Y_PRED: (
+            "A regression audit needs a y_pred column (the numeric prediction); a score column "
+            "is not used for regression."
+        ),
+        UNKNOWN_TASK: "Unknown task '{task}'; use 'binary', 'regression' or 'multiclass'.",
+    }
+)
+ERROR_CODES = tuple(ERROR_MESSAGES)

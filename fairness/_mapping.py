@@ -63,6 +63,10 @@ class ColumnMapping:
     score: str | None = None
     sensitive: list[str] = field(default_factory=list)
     pos_label: str | None = None
+    #: A count table's column of rows per line (``SELECT ..., COUNT(*) ... GROUP BY ...``).
+    counts: str | None = None
+    #: The id column that joins the predictions with a separate attributes file.
+    id: str | None = None
 
     def __post_init__(self) -> None:
         sensitive = [self.sensitive] if isinstance(self.sensitive, str) else list(self.sensitive)
@@ -78,6 +82,8 @@ class ColumnMapping:
             "score": self.score,
             "sensitive": list(self.sensitive),
             "pos_label": self.pos_label,
+            "counts": self.counts,
+            "id": self.id,
         }
 
     @classmethod
@@ -89,12 +95,15 @@ class ColumnMapping:
             score=data.get("score"),
             sensitive=list(data.get("sensitive") or []),
             pos_label=data.get("pos_label"),
+            counts=data.get("counts"),
+            id=data.get("id"),
         )
 
     def roles(self) -> list[tuple[str, str]]:
         """Return (role, column) for every mapped column, in mapping order."""
         pairs = [(role, getattr(self, role)) for role in ("y_true", "y_pred", "score")]
         pairs += [("sensitive", column) for column in self.sensitive]
+        pairs += [(role, getattr(self, role)) for role in ("counts", "id")]
         return [(role, column) for role, column in pairs if column]
 
     def problems(self) -> list[MappingProblem]:
@@ -127,7 +136,7 @@ class ColumnMapping:
         for problem in self.problems():
             raise DatasetError(problem.code, problem.message)
 
-    def plan(self, header: Sequence[str]) -> ColumnPlan:
+    def plan(self, header: Sequence[str], *, sensitive: bool = True) -> ColumnPlan:
         """Find the mapped columns in ``header`` (names compared without surrounding spaces).
 
         Raises
@@ -150,10 +159,11 @@ class ColumnMapping:
             return found[0]
 
         return ColumnPlan(
-            sensitive=tuple(find("sensitive", c) for c in self.sensitive),
+            sensitive=tuple(find("sensitive", c) for c in self.sensitive) if sensitive else (),
             y_true=find("y_true", self.y_true) if self.y_true else None,
             y_pred=find("y_pred", self.y_pred) if self.y_pred else None,
             score=find("score", self.score) if self.score else None,
+            counts=find("counts", self.counts) if self.counts else None,
         )
 
 
@@ -165,12 +175,19 @@ COMPARISONS: dict[str, Callable[[float, float], bool]] = {
 }
 #: What a check may test: a disparity, or the smallest impact ratio of a grouping.
 CHECK_METRICS: tuple[str, ...] = (*DISPARITY_NAMES, "impact_ratio", "scoring_impact_ratio")
+#: Version 2: the regression disparities (multiclass per-class ones are binary names + ``[class]``).
+CHECK_METRICS = CHECK_METRICS + tuple(
+    f"{m}_{kind}"
+    for m in ("mean_prediction", "mean_target", "mean_absolute_error",
+              "root_mean_squared_error", "r2", "mean_error")
+    for kind in ("difference", "ratio")
+)  # fmt: skip
 UNKNOWN_CHECK_METRIC = "Unknown check metric '{metric}'; use a disparity name or 'impact_ratio'."
 UNKNOWN_COMPARISON = "Unknown comparison '{comparison}'; use one of >=, >, <=, <."
 BAD_THRESHOLD = "The threshold of a check must be a finite number, not {threshold!r}."
 BAD_CHECK_TEXT = "Cannot read check '{text}'; write it like 'demographic_parity_ratio >= 0.8'."
 _CHECK_TEXT = re.compile(
-    r"^\s*(?:(?P<name>[\w.-]+)\s*:\s*)?(?P<metric>[a-z_]+)\s*(?P<comparison>>=|<=|>|<)\s*"
+    r"^\s*(?:(?P<name>[\w.-]+)\s*:\s*)?(?P<metric>[a-z0-9_]+)(?:\[(?P<cls>[^\]]+)\])?\s*(?P<comparison>>=|<=|>|<)\s*"
     r"(?P<threshold>\S+)\s*$"
 )
 
@@ -196,6 +213,8 @@ class Check:
     comparison: str
     threshold: float
     name: str | None = None
+    #: Multiclass: the class whose disparity is tested (``metric[class]``); None tests every class.
+    class_name: str | None = None
 
     def __post_init__(self) -> None:
         if self.metric not in CHECK_METRICS:
@@ -210,7 +229,8 @@ class Check:
             raise ValueError(BAD_THRESHOLD.format(threshold=self.threshold))
         object.__setattr__(self, "threshold", threshold)
         if self.name is None:
-            object.__setattr__(self, "name", f"{self.metric} {self.comparison} {threshold:g}")
+            target = self.metric if self.class_name is None else f"{self.metric}[{self.class_name}]"
+            object.__setattr__(self, "name", f"{target} {self.comparison} {threshold:g}")
 
     @classmethod
     def parse(cls, text: str) -> Check:
@@ -223,6 +243,7 @@ class Check:
             comparison=match["comparison"],
             threshold=match["threshold"],  # type: ignore[arg-type]
             name=match["name"],
+            class_name=match["cls"].strip() if match["cls"] else None,
         )
 
     def passes(self, value: float) -> bool:

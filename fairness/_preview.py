@@ -19,6 +19,7 @@ from ._errors import (
 )
 from ._labels import is_missing
 from ._mapping import ColumnMapping
+from ._parquet import ParquetInput, is_parquet
 from ._sniff import DELIMITER_NAMES, sniff
 from ._source import InputStream, Source
 
@@ -170,6 +171,10 @@ def preview(
         ``unterminated_quote``, ``header_too_long``, ``too_many_columns``, ``empty_column_name``,
         ``duplicate_column_names``.
     """
+    if is_parquet(source):
+        return _parquet_preview(
+            source, rows=rows, max_distinct=max_distinct, max_columns=max_columns
+        )
     stream = InputStream(source)
     try:
         layout = sniff(stream, max_columns=max_columns)
@@ -204,3 +209,32 @@ def preview(
         distinct_truncated=truncated,
         rows_sampled=len(records),
     )
+
+
+#: Rows of a Parquet file the preview reads for its distinct values (the first row groups only).
+PARQUET_SAMPLE_ROWS = 10_000
+
+
+def _parquet_preview(source: Source, *, rows: int, max_distinct: int, max_columns: int) -> Preview:
+    """The preview of a Parquet file: its schema and first rows, read without the rest."""
+    parquet = ParquetInput(source)
+    try:
+        parquet.layout(max_columns=max_columns)
+        head = parquet.head(max(rows, PARQUET_SAMPLE_ROWS))
+    finally:
+        parquet.close()
+    if head.num_rows == 0:
+        raise dataset_error(HEADER_ONLY, columns=", ".join(parquet.columns))
+    columns = {name: head.column(name).to_pylist() for name in parquet.columns}
+    records = [list(values) for values in zip(*columns.values(), strict=True)]
+    distinct: dict[str, list[str]] = {}
+    truncated: dict[str, bool] = {}
+    for name, values in columns.items():
+        seen = sorted({v.strip() for v in values if not is_missing(v)})
+        distinct[name] = seen[:max_distinct]
+        truncated[name] = len(seen) > max_distinct
+    return Preview(
+        filename=parquet.name, delimiter="", delimiter_name="parquet", encoding="parquet",
+        compressed=False, columns=list(parquet.columns), rows=records[:rows],
+        distinct=distinct, distinct_truncated=truncated, rows_sampled=len(records),
+    )  # fmt: skip

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import queue
 import threading
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,8 +20,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 from numpy.typing import NDArray
 
+from ._counts import parse_counts
 from ._errors import (
     NON_NUMERIC_SCORE,
+    TOO_MANY_CLASSES,
     TOO_MANY_GROUPS,
     TOO_MANY_LABEL_VALUES,
     dataset_error,
@@ -58,6 +60,8 @@ class ColumnPlan:
     y_true: int | None
     y_pred: int | None
     score: int | None
+    #: The column holding each line's number of rows (a count table), if any.
+    counts: int | None = None
 
 
 @dataclass
@@ -68,11 +72,19 @@ class _Dictionary:
     role: str
     limit: int
     track_lines: bool = False
+    #: A multiclass label column: too many values is ``too_many_classes``.
+    classes: bool = False
     codes: dict[str, int] = field(default_factory=dict)
     values: list[str] = field(default_factory=list)
     first_lines: list[int | None] = field(default_factory=list)
 
-    def lookup(self, dictionary: list[str], indices: np.ndarray, first_line: int) -> np.ndarray:
+    def lookup(
+        self,
+        dictionary: list[str],
+        indices: np.ndarray,
+        first_line: int,
+        lines: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Return the global code of each entry of a block's dictionary."""
         out = np.zeros(len(dictionary), dtype=np.int64)
         new: list[int] = []
@@ -88,12 +100,19 @@ class _Dictionary:
                 new.append(position)
             out[position] = code
         if new and self.track_lines:
-            self.first_lines.extend(first_line + int(i) for i in _first_positions(indices, new))
+            positions = _first_positions(indices, new)
+            found = lines[positions] if lines is not None else first_line + positions
+            self.first_lines.extend(int(i) for i in found)
         if len(self.values) > self.limit:
             self._refuse()
         return out
 
     def _refuse(self) -> None:
+        if self.classes:
+            raise dataset_error(
+                TOO_MANY_CLASSES, column=self.name, role=self.role, limit=self.limit,
+                values=quote_list(self.values),
+            )  # fmt: skip
         if self.role == "sensitive":
             raise dataset_error(
                 TOO_MANY_GROUPS,
@@ -134,23 +153,37 @@ def merge_cells(
     return [column[starts] for column in ordered], np.add.reduceat(counts[order], starts)
 
 
-def count_rows(parts: list[np.ndarray], dims: list[int]) -> tuple[list[np.ndarray], np.ndarray]:
+def count_rows(
+    parts: list[np.ndarray], dims: list[int], weights: np.ndarray | None = None
+) -> tuple[list[np.ndarray], np.ndarray]:
     """Count the rows per distinct combination of codes (``parts[i] < dims[i]``).
 
     The codes are packed into one integer key, counted with ``bincount`` when the key space is
     small and ``unique`` otherwise; keys too wide for 64 bits fall back to sorting the columns.
+    ``weights`` (a count table's counts) replaces one row per line.
     """
     size = math.prod(dims)
     if size >= 1 << 62:
-        return merge_cells(parts, np.ones(len(parts[0]), dtype=np.int64))
+        ones = np.ones(len(parts[0]), dtype=np.int64) if weights is None else weights
+        return merge_cells(parts, ones)
     key = np.ravel_multi_index(parts, dims)
     if size <= max(4 * len(key), 1 << 16):
-        counts = np.bincount(key, minlength=size)
+        counts = _bincount(key, weights, size)
         cells = np.flatnonzero(counts)
         counts = counts[cells]
-    else:
+    elif weights is None:
         cells, counts = np.unique(key, return_counts=True)
+    else:
+        cells, inverse = np.unique(key, return_inverse=True)
+        counts = _bincount(inverse.reshape(-1), weights, len(cells))
     return list(np.unravel_index(cells, dims)), counts
+
+
+def _bincount(key: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndarray:
+    """Rows (or summed weights, exact as int64) per key."""
+    if weights is None:
+        return np.bincount(key, minlength=size)
+    return np.bincount(key, weights=weights, minlength=size).astype(np.int64)
 
 
 def _read_ahead(
@@ -224,6 +257,28 @@ class RawCounts:
     score: np.ndarray | None
     counts: np.ndarray
     rows: int
+    #: Lines read: the rows of the file, or the cells of a count table.
+    lines: int = 0
+
+
+def canonical_levels(raw: RawCounts) -> RawCounts:
+    """Renumber each sensitive column's values in sorted order (0 stays Unknown).
+
+    Codes are first numbered in order of appearance; sorting them makes the count table, and so
+    the bootstrap draws of a seed, the same whatever the order of the rows (a count table from a
+    warehouse comes in any order).
+    """
+    columns = list(raw.columns)
+    for j, dictionary in enumerate(raw.sensitive):
+        order = sorted(range(len(dictionary.values)), key=lambda i: dictionary.values[i])
+        if order == list(range(len(order))):
+            continue
+        lut = np.zeros(len(order) + 1, dtype=np.int64)
+        lut[np.asarray(order, dtype=np.int64) + 1] = np.arange(1, len(order) + 1)
+        columns[j] = lut[columns[j]]
+        dictionary.values = [dictionary.values[i] for i in order]
+        dictionary.codes = {value: code + 1 for code, value in enumerate(dictionary.values)}
+    return RawCounts(raw.sensitive, raw.labels, columns, raw.score, raw.counts, raw.rows, raw.lines)
 
 
 class CountingReader:
@@ -247,12 +302,16 @@ class CountingReader:
             if index is not None
         }
         self.rows = 0
+        #: Lines read (rows of the file; with a count table, its cells).
+        self.lines = 0
+        self._lines_of: np.ndarray | None = None
         self._pending: list[tuple[list[np.ndarray], np.ndarray | None, np.ndarray]] = []
         self._pending_cells = 0
 
     def _options(self) -> tuple[pcsv.ReadOptions, pcsv.ParseOptions, pcsv.ConvertOptions]:
         names = [f"c{i}" for i in range(len(self.layout.columns))]
-        wanted = [*self.plan.sensitive, self.plan.y_true, self.plan.y_pred, self.plan.score]
+        plan = self.plan
+        wanted = [*plan.sensitive, plan.y_true, plan.y_pred, plan.score, plan.counts]
         include = [names[i] for i in dict.fromkeys(i for i in wanted if i is not None)]
         return (
             pcsv.ReadOptions(
@@ -283,13 +342,26 @@ class CountingReader:
         )
         batches = _read_ahead(reader)
         try:
-            for batch in batches:
-                if batch.num_rows:
-                    self._add(batch)
-                    self.rows += batch.num_rows
-                stream.report_progress()
+            return self.read_batches(batches, stream.report_progress)
         finally:
             batches.close()  # stops the reading thread before the caller closes the stream
+
+    def read_batches(
+        self, batches: Iterable[pa.RecordBatch], report: Callable[[], None] | None = None
+    ) -> RawCounts:
+        """Count the rows of ``batches``: text columns named ``c<index>`` (header positions).
+
+        The CSV reader, the Parquet reader and the attributes join all end here. A batch may
+        carry ``__line`` (int64), the line of each row, when rows arrive out of order.
+        """
+        for batch in batches:
+            if batch.num_rows:
+                names = batch.schema.names
+                self._lines_of = batch.column("__line").to_numpy() if "__line" in names else None
+                self._add(batch)
+                self.lines += batch.num_rows
+            if report is not None:
+                report()
         columns, score, counts = self._compact()
         return RawCounts(
             sensitive=self.sensitive,
@@ -298,10 +370,12 @@ class CountingReader:
             score=score,
             counts=counts,
             rows=self.rows,
+            lines=self.lines,
         )
 
     def _encode(self, batch: pa.RecordBatch, index: int) -> tuple[np.ndarray, pa.Array]:
-        encoded = batch.column(f"c{index}").dictionary_encode()
+        column = batch.column(f"c{index}")
+        encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
         return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary
 
     def _categorical(
@@ -317,7 +391,10 @@ class CountingReader:
         """
         coded = list(zip(self.plan.sensitive, self.sensitive, strict=True))
         coded += [(getattr(self.plan, role), d) for role, d in self.labels.items()]
-        if len(coded) > 1:
+        precoded = any(
+            pa.types.is_dictionary(batch.schema.field(f"c{index}").type) for index, _ in coded
+        )
+        if len(coded) > 1 and not precoded:
             joined = pc.binary_join_element_wise(
                 *[batch.column(f"c{index}") for index, _ in coded], _SEPARATOR
             ).dictionary_encode()
@@ -325,31 +402,46 @@ class CountingReader:
             if all(len(combo) == len(coded) for combo in combos):
                 key = joined.indices.to_numpy(zero_copy_only=False)
                 codes = [
-                    dictionary.lookup([combo[j] for combo in combos], key, first_line)
+                    dictionary.lookup(
+                        [combo[j] for combo in combos], key, first_line, self._lines_of
+                    )
                     for j, (_, dictionary) in enumerate(coded)
                 ]
                 return key, codes
         indices, luts = [], []
         for index, dictionary in coded:
             local, values = self._encode(batch, index)
-            luts.append(dictionary.lookup(values.to_pylist(), local, first_line))
+            luts.append(dictionary.lookup(values.to_pylist(), local, first_line, self._lines_of))
             indices.append(local.astype(np.int64))
         combos, key = _combinations(indices, [len(lut) for lut in luts])
         return key, [lut[column] for lut, column in zip(luts, combos, strict=True)]
 
     def _add(self, batch: pa.RecordBatch) -> None:
-        first_line = self.layout.header_lines + self.rows + 1
+        first_line = self.layout.header_lines + self.lines + 1
+        weights = None
+        if self.plan.counts is not None:
+            weights = parse_counts(
+                batch.column(f"c{self.plan.counts}"),
+                self.layout.columns[self.plan.counts],
+                first_line,
+                self._lines_of,
+            )
+            self.rows += int(weights.sum())
+        else:
+            self.rows += batch.num_rows
         key, codes = self._categorical(batch, first_line)
         score = None
         if self.plan.score is not None:
             indices, values = self._encode(batch, self.plan.score)
             scores = self._parse_scores(values, indices, first_line)
             (combos, score_index), counts = count_rows(
-                [key.astype(np.int64), indices.astype(np.int64)], [len(codes[0]), len(scores)]
+                [key.astype(np.int64), indices.astype(np.int64)],
+                [len(codes[0]), len(scores)],
+                weights,
             )
             score = scores[score_index]
         else:
-            counts = np.bincount(key, minlength=len(codes[0]))
+            counts = _bincount(key, weights, len(codes[0]))
             combos = np.flatnonzero(counts)
             counts = counts[combos]
         columns = [c[combos] for c in codes]
@@ -389,7 +481,10 @@ class CountingReader:
         bad = ~np.isfinite(scores) & ~missing
         if bad.any():
             entries = np.flatnonzero(bad)
-            lines = first_line + _first_positions(indices, entries)
+            positions = _first_positions(indices, entries)
+            lines = (
+                self._lines_of[positions] if self._lines_of is not None else first_line + positions
+            )
             raw = values.to_pylist()
             shown = [
                 f"'{raw[e].strip()}' (line {line})" for e, line in zip(entries, lines, strict=True)

@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 SCHEMA = "fairness-report/1"
-ENGINE_VERSION = "1.1.0"
+ENGINE_VERSION = "1.2.0"
 # What the numbers depend on at run time: always reported.
 _RUNTIME_PACKAGES = ("numpy", "pyarrow")
 # The tests' oracle, not the engine's runtime: reported when installed, so that a report names the

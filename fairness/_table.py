@@ -21,7 +21,7 @@ from ._errors import (
     dataset_error,
 )
 from ._labels import LabelCoding, LabelColumn, resolve_labels
-from ._reader import MISSING_SCORE, RawCounts, merge_cells
+from ._reader import MISSING_SCORE, RawCounts, canonical_levels, merge_cells
 from ._sniff import Layout
 
 
@@ -54,6 +54,8 @@ class Table:
     pos_label: str
     median: float | None
     score_range: tuple[float, float] | None
+    #: Lines read: rows of the file, or cells of a count table.
+    lines: int = 0
 
 
 def weighted_median(values: np.ndarray, counts: np.ndarray) -> float:
@@ -117,6 +119,7 @@ def build_table(
     """
     if raw.rows == 0:
         raise dataset_error(HEADER_ONLY, columns=", ".join(layout.columns))
+    raw = canonical_levels(raw)
     coded, codings, shown = _code_labels(raw, pos_label)
     total = int(raw.counts.sum())
     missing: dict[str, int] = {}
@@ -171,6 +174,7 @@ def build_table(
         pos_label=shown,
         median=median,
         score_range=(float(score.min()), float(score.max())) if score is not None else None,
+        lines=raw.lines,
     )
 
 

@@ -212,6 +212,10 @@ def format_text(report: FairnessReport | Mapping[str, Any]) -> str:
     Rates have 3 decimals and ratios 2, as on the web pages; the JSON has the exact values.
     """
     document = report.document if isinstance(report, FairnessReport) else report
+    if document.get("task") in ("regression", "multiclass"):
+        from ._text_tasks import format_task_text
+
+        return format_task_text(document)
     source = document["input"]
     name = source.get("filename") or "input"
     checks = document["checks"]
@@ -220,7 +224,13 @@ def format_text(report: FairnessReport | Mapping[str, Any]) -> str:
     basis = document["settings"].get("verdict_policy", "point")
     lines = [
         f"Fairness report ({document['schema']}) for {name}, sha256 {source['sha256'][:12]}",
-        f"{source['rows']} rows read, {source['rows_used']} used; mode {document['mode']}; "
+        f"{source['rows']} rows read"
+        + (
+            f" (a count table of {source['cells']} cells)"
+            if source.get("cells") is not None
+            else ""
+        )
+        + f", {source['rows_used']} used; mode {document['mode']}; "
         f"positive label '{source['pos_label']}'.",
         "",
         f"FLAGS: {counts['fail']} of {len(checks)} checks fail, {counts['inconclusive']} "

@@ -28,6 +28,8 @@ from fairness import DEFAULT_OPTIONS, DatasetError, preview
 
 logger = logging.getLogger(__name__)
 
+PREDICTIONS_TASK = "binary"
+
 PREVIEW_ROWS = 20
 PREVIEW_MAX_DISTINCT = 50
 UNREADABLE_MESSAGE = "The file could not be read ({name}). Check that it is a CSV file."
@@ -134,7 +136,10 @@ def run_create(
         "options": dict(DEFAULT_OPTIONS)
         | {"bootstrap_draws": settings.FAIRNESS_BOOTSTRAP_DRAWS}
         | {k: v for k, v in options.items() if k in DEFAULT_OPTIONS}
-        | {"max_groups": settings.FAIRNESS_MAX_GROUPS},
+        | {"max_groups": settings.FAIRNESS_MAX_GROUPS}
+        # The pages map binary decisions; say so rather than let the engine guess from the head of
+        # the file (it would take a y_pred with fractions for a regression).
+        | {"task": PREDICTIONS_TASK},
         "checks": checks,
     }
     return _run_start(dataset=dataset, user=user, config=config)

@@ -25,11 +25,14 @@ from fairness import (
     DEFAULT_THRESHOLD,
     DEFAULT_VERDICT_POLICY,
     DISPARITY_METHODS,
+    SQL_DIALECTS,
+    TASKS,
     VERDICT_POLICIES,
     Check,
     ColumnMapping,
     DatasetError,
     assess,
+    count_sql,
     format_text,
 )
 
@@ -48,7 +51,32 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="CSV file (comma, semicolon or tab; may be .gz)")
+        parser.add_argument(
+            "file", nargs="?",
+            help="CSV file (comma, semicolon or tab; may be .gz) or Parquet file",
+        )  # fmt: skip
+        parser.add_argument(
+            "--task", choices=TASKS,
+            help="binary (default), regression or multiclass; inferred when unambiguous",
+        )  # fmt: skip
+        parser.add_argument(
+            "--attributes", metavar="FILE",
+            help="a separate file of sensitive attributes, joined on --id",
+        )  # fmt: skip
+        parser.add_argument("--id", metavar="COL", help="the id column joining --attributes")
+        parser.add_argument(
+            "--counts", metavar="COL",
+            help="the file is a count table: COL holds each line's number of rows",
+        )  # fmt: skip
+        parser.add_argument(
+            "--print-sql", action="store_true",
+            help="print the GROUP BY query that makes the count table of this mapping, and exit",
+        )  # fmt: skip
+        parser.add_argument(
+            "--sql-table", default="predictions", metavar="NAME",
+            help="the table --print-sql reads (default: predictions)",
+        )  # fmt: skip
+        parser.add_argument("--sql-dialect", choices=SQL_DIALECTS, default="ansi")
         parser.add_argument("--y-true", help="column of the observed outcome")
         parser.add_argument("--y-pred", help="column of the system's decision")
         parser.add_argument("--score", help="column of a numeric score")
@@ -71,8 +99,10 @@ class Command(BaseCommand):
         parser.add_argument("--exclusion-share", type=float, default=DEFAULT_EXCLUSION_SHARE)
         parser.add_argument("--min-group-size", type=int, default=DEFAULT_MIN_GROUP_SIZE)
         parser.add_argument(
-            "--threshold", type=float, default=DEFAULT_THRESHOLD, help="score >= threshold"
-        )
+            "--threshold", type=float, default=None,
+            help=f"decision score >= threshold (default {DEFAULT_THRESHOLD}); for a regression, "
+            "the decision y_pred >= threshold (adds selection rates and impact ratios)",
+        )  # fmt: skip
         parser.add_argument("--bootstrap-draws", type=int, default=DEFAULT_BOOTSTRAP_DRAWS)
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
         parser.add_argument("--max-groups", type=int, default=DEFAULT_MAX_GROUPS)
@@ -102,7 +132,28 @@ class Command(BaseCommand):
             score=options["score"],
             sensitive=options["sensitive"],
             pos_label=options["pos_label"],
+            counts=options["counts"],
+            id=options["id"],
         )
+        if options["print_sql"]:
+            try:
+                sql = count_sql(
+                    mapping, options["sql_table"],
+                    counts_column=options["counts"] or "row_count",
+                    dialect=options["sql_dialect"],
+                )  # fmt: skip
+            except (DatasetError, ValueError) as error:
+                raise CommandError(str(error), returncode=EXIT_BAD_INPUT) from None
+            self.stdout.write(sql + ";\n", ending="")
+            return
+        if not options["file"]:
+            raise CommandError("Give the predictions FILE.", returncode=EXIT_BAD_INPUT)
+        if bool(options["attributes"]) != bool(options["id"]):
+            raise CommandError(
+                "--attributes and --id go together: the file of sensitive attributes and the "
+                "column that joins it.",
+                returncode=EXIT_BAD_INPUT,
+            )
         try:
             report = assess(
                 options["file"],
@@ -115,11 +166,16 @@ class Command(BaseCommand):
                 bootstrap_draws=options["bootstrap_draws"],
                 seed=options["seed"],
                 max_groups=options["max_groups"],
-                threshold=options["threshold"],
+                threshold=(
+                    DEFAULT_THRESHOLD if options["threshold"] is None else options["threshold"]
+                ),
+                decision_threshold=options["threshold"],
                 disparity_method=options["disparity_method"],
                 check_groups=options["check_groups"],
                 verdict_policy=options["verdict_policy"],
                 app_version=settings.APP_VERSION,
+                task=options["task"],
+                attributes=options["attributes"],
             )
         except (DatasetError, ValueError) as error:
             raise CommandError(str(error), returncode=EXIT_BAD_INPUT) from None

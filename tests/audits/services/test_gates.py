@@ -52,7 +52,7 @@ def test_a_run_answers_the_gates_and_is_linked_as_evidence(make_run, audit, owne
         f"From fairness run #{run.pk}: impact ratio ≥ 0.8 on every grouping"
     )
     assert (
-        "- impact ratio 0.40 (95% interval 0.26–0.65) on sex, LL144 groups (threshold ≥ 0.8) — "
+        "- impact ratio 0.40 (95% interval 0.30–0.59) on sex, LL144 groups (threshold ≥ 0.8) — "
         "fails. Set by 0.40: F 0.200 vs M 0.500 (reference)"
     ) in g1.note_md
     assert "A screening threshold, not a verdict of fairness." in g1.note_md
