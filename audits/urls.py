@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, answers, datasets, evidence, reports
+from .views import actions, answers, datasets, evidence, prompts, reports
 from .views import audits as audit_views
 
 app_name = "audits"
@@ -21,4 +21,5 @@ urlpatterns = [
     *evidence.urlpatterns,
     *actions.urlpatterns,
     *reports.urlpatterns,
+    *prompts.urlpatterns,
 ]

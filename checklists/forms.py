@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from .exceptions import ImportProblems
-from .gates import GATE_METRICS
+from .gates import TABULAR_GATE_METRICS, TEXT_GATE_METRICS
 from .models import ChecklistVersion, Question
 from .selectors import version_next_number
 from .serialization import document_loads
@@ -71,7 +71,9 @@ class QuestionAdminForm(forms.ModelForm):
             "choices": 'Choice questions only: [{"value": "documented", "label": "Documented '
             'and tested", "score": 1.0}, ...] with at least two options, scores 0-1.',
             "gate": 'Gate questions only: {"metric": "demographic_parity_ratio", '
-            f'"comparison": ">=", "threshold": 0.8}}. Metrics: {", ".join(GATE_METRICS)}.',
+            f'"comparison": ">=", "threshold": 0.8}}. Metrics answered from predictions: '
+            f"{', '.join(TABULAR_GATE_METRICS)}. Metrics answered from LLM responses (every "
+            f"group against the reference): {', '.join(TEXT_GATE_METRICS)}.",
             "references": 'Framework tags, e.g. ["EU AI Act Art. 10(2)(f)", "NIST AI RMF MEASURE 2.11"].',
         }
 

@@ -1,18 +1,32 @@
 """Metric gates: a checklist question answered by a fairness check (see fairness/README.md, "Checks").
 
 A gate is `{"metric": "demographic_parity_ratio", "comparison": ">=", "threshold": 0.8}` and passes
-when the metric meets the threshold on every grouping of a fairness run.
+when the metric meets the threshold on every grouping of a fairness run. A gate may also name a
+check of the text engine (`fairness.text.TEXT_CHECK_METRICS`, e.g. `refusal_rate_ratio`): it is
+answered from an LLM run and passes when every group meets it against the reference group
+(/work/shared/design/LLM.md, "Checks and gates"). `impact_ratio` exists in both engines; a gate
+naming it is read as the predictions' (tabular) one, as before LLM runs existed.
 """
 
 import math
 from typing import Any, TypeGuard
 
 from fairness import COMPARISONS, NAMED_DISPARITY_NAMES
+from fairness.text import COMPARISON_METRICS as TEXT_COMPARISON_METRICS
+from fairness.text import TEXT_CHECK_METRICS
 
 # fairlearn's named disparity functions (fairness/README.md); reports show these first.
 NAMED_DISPARITIES = NAMED_DISPARITY_NAMES
-# The metrics a gate may name: the LL144 impact ratio and fairlearn's named disparities.
-GATE_METRICS = ("impact_ratio", *NAMED_DISPARITIES)
+# Gates answered from a fairness run on predictions: the LL144 impact ratio and fairlearn's
+# named disparities.
+TABULAR_GATE_METRICS: tuple[str, ...] = ("impact_ratio", *NAMED_DISPARITIES)
+# Gates answered from an LLM run: every check the text engine knows, as it names them.
+TEXT_GATE_METRICS: tuple[str, ...] = TEXT_CHECK_METRICS
+# The metrics a gate may name: either kind (impact_ratio, in both, once).
+GATE_METRICS: tuple[str, ...] = tuple(dict.fromkeys((*TABULAR_GATE_METRICS, *TEXT_GATE_METRICS)))
+# Which kind of run answers a gate on a metric.
+RUN_KIND_TABULAR = "tabular"
+RUN_KIND_TEXT = "text"
 GATE_COMPARISONS = tuple(COMPARISONS)
 GATE_KEYS = ("metric", "comparison", "threshold")
 
@@ -36,9 +50,7 @@ def gate_problems(gate: Any) -> list[tuple[str, str]]:
         problems.append((f".{key}", f"unknown key (allowed: {', '.join(GATE_KEYS)})"))
     metric, comparison = gate.get("metric"), gate.get("comparison")
     if "metric" in gate and metric not in GATE_METRICS:
-        problems.append(
-            (".metric", f"{describe_json(metric)} is not one of {', '.join(GATE_METRICS)}")
-        )
+        problems.append((".metric", f"{describe_json(metric)} is not one of {_metric_names()}"))
     if "comparison" in gate and comparison not in GATE_COMPARISONS:
         problems.append(
             (
@@ -53,14 +65,44 @@ def gate_problems(gate: Any) -> list[tuple[str, str]]:
     return problems
 
 
+def _metric_names() -> str:
+    text_only = [m for m in TEXT_GATE_METRICS if m not in TABULAR_GATE_METRICS]
+    return (
+        f"{', '.join(TABULAR_GATE_METRICS)} (from predictions) or "
+        f"{', '.join(text_only)} (from LLM responses)"
+    )
+
+
+def gate_run_kind(gate: dict | None) -> str | None:
+    """Which kind of run answers the gate: "tabular" (predictions), "text" (LLM responses), or None.
+
+    `impact_ratio` is in both engines and is read as the predictions' one.
+    """
+    metric = (gate or {}).get("metric")
+    if metric in TABULAR_GATE_METRICS:
+        return RUN_KIND_TABULAR
+    if metric in TEXT_GATE_METRICS:
+        return RUN_KIND_TEXT
+    return None
+
+
 def describe_gate(gate: dict | None) -> str:
-    """A gate in words: "demographic parity ratio ≥ 0.8 on every grouping"; "" when there is none."""
+    """A gate in words: "demographic parity ratio ≥ 0.8 on every grouping"; "" when there is none.
+
+    A text-engine gate reads "refusal rate ratio ≥ 0.8 for every group against the reference" (a
+    comparison metric) or "refusal rate ≤ 0.1 for every group" (a per-group metric).
+    """
     if not gate:
         return ""
-    metric = str(gate.get("metric", "?")).replace("_", " ")
+    metric_name = str(gate.get("metric", "?"))
+    metric = metric_name.replace("_", " ")
     symbol = COMPARISON_SYMBOLS.get(str(gate.get("comparison")), str(gate.get("comparison")))
     threshold = gate.get("threshold")
     shown = format(threshold, "g") if is_number(threshold) else str(threshold)
+    if gate_run_kind(gate) == RUN_KIND_TEXT:
+        if metric_name in TEXT_COMPARISON_METRICS:
+            return f"{metric} {symbol} {shown} for every group against the reference"
+        return f"{metric} {symbol} {shown} for every group"
     return f"{metric} {symbol} {shown} on every grouping"
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .exceptions import ChecklistLocked, ImportProblems
+from .gates import describe_json
 from .models import (
     Checklist,
     ChecklistVersion,
@@ -32,7 +33,13 @@ from .serialization import (
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CHECKLIST_PATH = Path(__file__).resolve().parent / "content" / "default_checklist.json"
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+DEFAULT_CHECKLIST_PATH = CONTENT_DIR / "default_checklist.json"
+# The later versions of the default checklist, each a `checklist-changes/1` file applied in order
+# to a new draft of the version it names (as the admin's "new draft"), then published.
+DEFAULT_CHECKLIST_CHANGES = (CONTENT_DIR / "default_checklist_v2.json",)
+CHANGES_SCHEMA = "checklist-changes/1"
+CHANGES_KEYS = ("schema", "checklist", "from_version", "version", "add_questions")
 QUESTION_FIELDS = (
     "principle", "code", "text", "guidance_md", "answer_kind", "choices", "weight",
     "required", "evidence_required", "references", "gate", "order",
@@ -307,8 +314,30 @@ def _questions_create(version: ChecklistVersion, questions: list[dict]) -> None:
 def default_checklist_load(
     *, user: User | None = None, path: Path | None = None
 ) -> ChecklistVersion:
-    """Import and publish the bundled default checklist; do nothing if that version already exists."""
-    data = document_loads(Path(path or DEFAULT_CHECKLIST_PATH).read_bytes())
+    """Import and publish the bundled default checklist, then its later versions; return version 1.
+
+    Each step does nothing if that version already exists, so running it again changes nothing and
+    an existing database only gets the versions it lacks. Version 1 is returned because audits
+    (the demo, the tests) are pinned to it; `default_checklist_load_all` returns every version.
+    With `path`, only that `checklist-version/1` file is loaded (no later versions).
+    """
+    if path is not None:
+        return _default_version_load(user=user, path=path)
+    return default_checklist_load_all(user=user)[0]
+
+
+@transaction.atomic
+def default_checklist_load_all(*, user: User | None = None) -> list[ChecklistVersion]:
+    """Version 1 from `default_checklist.json`, then each `DEFAULT_CHECKLIST_CHANGES` file, in order."""
+    versions = [_default_version_load(user=user, path=DEFAULT_CHECKLIST_PATH)]
+    for changes_path in DEFAULT_CHECKLIST_CHANGES:
+        data = document_loads(Path(changes_path).read_bytes())
+        versions.append(version_changes_apply(data=data, user=user))
+    return versions
+
+
+def _default_version_load(*, user: User | None, path: Path) -> ChecklistVersion:
+    data = document_loads(Path(path).read_bytes())
     try:
         slug, number = data["checklist"]["slug"], data["version"]["number"]
     except (KeyError, TypeError):
@@ -318,3 +347,88 @@ def default_checklist_load(
         if existing is not None:
             return existing
     return version_import(data=data, user=user, publish=True)
+
+
+def changes_problems(data: Any) -> list[str]:
+    """Problems with the shape of a `checklist-changes/1` document (its questions are checked on save)."""
+    if not isinstance(data, dict):
+        return ["expected a JSON object"]
+    problems = [f"{key}: is missing" for key in CHANGES_KEYS if key not in data]
+    problems += [f"{key}: unknown key" for key in sorted(set(data) - set(CHANGES_KEYS))]
+    if "schema" in data and data["schema"] != CHANGES_SCHEMA:
+        problems.append(f'schema: expected "{CHANGES_SCHEMA}", got {describe_json(data["schema"])}')
+    for key in ("from_version",):
+        if key in data and not (isinstance(data[key], int) and not isinstance(data[key], bool)):
+            problems.append(f"{key}: expected a version number")
+    version = data.get("version")
+    if "version" in data and not (
+        isinstance(version, dict)
+        and isinstance(version.get("number"), int)
+        and isinstance(version.get("changelog"), str)
+        and version["changelog"].strip()
+    ):
+        problems.append('version: expected {"number": N, "changelog": "..."}')
+    questions = data.get("add_questions")
+    if "add_questions" in data and not (
+        isinstance(questions, list) and all(isinstance(q, dict) for q in questions)
+    ):
+        problems.append("add_questions: expected an array of questions")
+    return problems
+
+
+@transaction.atomic
+def version_changes_apply(*, data: Any, user: User | None) -> ChecklistVersion:
+    """Make and publish a new version from a `checklist-changes/1` document, once.
+
+    The document names a checklist, the version it starts from, the new version's number and
+    changelog, and the questions it adds. Like the admin, this takes a new draft of the starting
+    version (all its questions), adds the new questions, sets the changelog and publishes it; the
+    starting version and every audit pinned to it are untouched. If the checklist already has a
+    version with that number, it is returned as it is. On any problem nothing is written.
+    """
+    problems = changes_problems(data)
+    if problems:
+        raise ImportProblems(problems)
+    number = data["version"]["number"]
+    checklist = Checklist.objects.filter(slug=data["checklist"]).first()
+    if checklist is None:
+        raise ImportProblems([f'checklist: no checklist "{data["checklist"]}"'])
+    existing = checklist.versions.filter(number=number).first()
+    if existing is not None:
+        return existing
+    source = checklist.versions.filter(number=data["from_version"]).first()
+    if source is None:
+        raise ImportProblems(
+            [f"from_version: {checklist.slug} has no version {data['from_version']}"]
+        )
+    if version_next_number(checklist=checklist) != number:
+        raise ImportProblems(
+            [f"version.number: {checklist.slug} would number its next version "
+             f"{version_next_number(checklist=checklist)}, not {number}"]
+        )  # fmt: skip
+    draft = version_new_draft(version=source, user=user)
+    version_update(version=draft, changelog=data["version"]["changelog"])
+    principles = {p.code: p for p in Principle.objects.all()}
+    problems = []
+    for i, item in enumerate(data["add_questions"]):
+        place = f"add_questions[{i}] ({item.get('code', '?')})"
+        principle = principles.get(item.get("principle"))
+        unknown = sorted(set(item) - set(QUESTION_FIELDS))
+        if principle is None or unknown:
+            problems.append(
+                f"{place}: unknown key(s) {', '.join(unknown)}"
+                if unknown
+                else f"{place}.principle: unknown principle {describe_json(item.get('principle'))}"
+            )
+            continue
+        fields = {k: v for k, v in item.items() if k != "principle"}
+        try:
+            question_create(version=draft, principle=principle, **fields)
+        except ValidationError as exc:
+            problems += [f"{place}: {message}" for message in exc.messages]
+    if problems:
+        raise ImportProblems(problems)  # rolls the draft back with everything else
+    try:
+        return version_publish(version=draft, user=user)
+    except ValidationError as exc:
+        raise ImportProblems(exc.messages) from exc

@@ -30,6 +30,7 @@ WRITE_ENDPOINTS = {
     "audits:evidence_delete",
     "audits:action_create",
     "audits:action_edit",
+    "audits:prompt_set",  # its POST builds the prompts download: for those who may answer
 }
 PUBLIC = {
     "login",

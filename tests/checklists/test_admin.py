@@ -338,3 +338,22 @@ def test_adding_a_version_without_a_number_takes_the_next_one(admin_client, publ
     assert response.status_code == 302
     added = ChecklistVersion.objects.get(checklist=published_version.checklist, number=2)
     assert (added.status, added.principle_weights) == (VersionStatus.DRAFT, {})
+
+
+def test_admin_accepts_a_text_engine_gate_and_refuses_an_unknown_one(admin_client, draft_version):
+    question = draft_version.questions.get(code="FAIR-02")
+    url = reverse("admin:checklists_question_change", args=[question.pk])
+    gate = {"metric": "refusal_rate_ratio", "comparison": ">=", "threshold": 0.8}
+    response = admin_client.post(url, _question_post_data(question, gate=json.dumps(gate)))
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.gate == gate
+    assert question.gate_description == (
+        "refusal rate ratio ≥ 0.8 for every group against the reference"
+    )
+    bad = _question_post_data(
+        question, gate='{"metric": "refusal_ratio", "comparison": ">=", "threshold": 0.8}'
+    )
+    response = admin_client.post(url, bad)
+    assert response.status_code == 200
+    assert "(from LLM responses)" in response.content.decode()

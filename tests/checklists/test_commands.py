@@ -118,10 +118,20 @@ def test_export_then_import_round_trips_through_files(published_version, tmp_pat
 
 def test_load_default_checklist_loads_the_bundled_file_once(db, monkeypatch):
     monkeypatch.setattr(services, "DEFAULT_CHECKLIST_PATH", SMALL_CHECKLIST)
+    monkeypatch.setattr(services, "DEFAULT_CHECKLIST_CHANGES", ())
     out, _ = _run("load_default_checklist")
     assert "small-audit v1 (published), 5 questions" in out
     _run("load_default_checklist")
     assert Question.objects.filter(version__checklist__slug="small-audit").count() == 5
+
+
+def test_load_default_checklist_loads_version_1_then_version_2_once(db):
+    out, _ = _run("load_default_checklist")
+    assert "ai-ethics-fairness v1 (published), 50 questions." in out
+    assert "ai-ethics-fairness v2 (published), 55 questions." in out
+    again, _ = _run("load_default_checklist")
+    assert again == out
+    assert ChecklistVersion.objects.filter(checklist__slug="ai-ethics-fairness").count() == 2
 
 
 def test_load_default_checklist_reports_a_missing_file(db, monkeypatch, tmp_path):

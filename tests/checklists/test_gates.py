@@ -5,14 +5,19 @@ import pytest
 from checklists.gates import (
     GATE_COMPARISONS,
     GATE_METRICS,
+    TABULAR_GATE_METRICS,
+    TEXT_GATE_METRICS,
     describe_gate,
     gate_passes,
     gate_problems,
+    gate_run_kind,
 )
+from checklists.validation import question_content_problems
+from fairness.text import COMPARISON_METRICS, GROUP_METRICS, TEXT_CHECK_METRICS
 
 
-def test_gate_metrics_are_the_impact_ratio_and_fairlearn_disparities():
-    assert GATE_METRICS == (
+def test_tabular_gate_metrics_are_the_impact_ratio_and_fairlearn_disparities():
+    assert TABULAR_GATE_METRICS == (
         "impact_ratio",
         "demographic_parity_difference",
         "demographic_parity_ratio",
@@ -24,6 +29,29 @@ def test_gate_metrics_are_the_impact_ratio_and_fairlearn_disparities():
     assert GATE_COMPARISONS == (">=", ">", "<=", "<")
 
 
+def test_text_gate_metrics_are_the_text_engines_checks():
+    assert TEXT_GATE_METRICS is TEXT_CHECK_METRICS  # named by the engine, never copied
+    assert {"refusal_rate_ratio", "sentiment_bias_strong", "decision_flip_rate"} <= set(
+        TEXT_GATE_METRICS
+    )
+
+
+def test_gate_metrics_are_both_kinds_each_once():
+    assert GATE_METRICS[: len(TABULAR_GATE_METRICS)] == TABULAR_GATE_METRICS
+    assert set(GATE_METRICS) == set(TABULAR_GATE_METRICS) | set(TEXT_CHECK_METRICS)
+    assert len(GATE_METRICS) == len(set(GATE_METRICS))
+
+
+@pytest.mark.parametrize(
+    ("metric", "kind"),
+    [("demographic_parity_ratio", "tabular"), ("impact_ratio", "tabular"),
+     ("refusal_rate_ratio", "text"), ("refusal_rate", "text"), ("accuracy", None)],
+)  # fmt: skip
+def test_gate_run_kind_says_which_run_answers_a_gate(metric, kind):
+    assert gate_run_kind({"metric": metric, "comparison": ">=", "threshold": 0.8}) == kind
+    assert gate_run_kind(None) is None
+
+
 @pytest.mark.parametrize(
     ("gate", "words"),
     [
@@ -33,11 +61,29 @@ def test_gate_metrics_are_the_impact_ratio_and_fairlearn_disparities():
          "equalized odds difference ≤ 0.1 on every grouping"),
         ({"metric": "impact_ratio", "comparison": ">", "threshold": 1},
          "impact ratio > 1 on every grouping"),
+        ({"metric": "refusal_rate_ratio", "comparison": ">=", "threshold": 0.8},
+         "refusal rate ratio ≥ 0.8 for every group against the reference"),
+        ({"metric": "sentiment_bias_strong", "comparison": "<=", "threshold": 0.05},
+         "sentiment bias strong ≤ 0.05 for every group against the reference"),
+        ({"metric": "refusal_rate", "comparison": "<=", "threshold": 0.1},
+         "refusal rate ≤ 0.1 for every group"),
         (None, ""),
     ],
 )  # fmt: skip
 def test_describe_gate_reads_as_a_sentence(gate, words):
     assert describe_gate(gate) == words
+
+
+def test_every_text_metric_is_described_by_its_kind():
+    for metric in TEXT_CHECK_METRICS:
+        words = describe_gate({"metric": metric, "comparison": "<=", "threshold": 0.1})
+        if metric in TABULAR_GATE_METRICS:
+            assert words.endswith("on every grouping")
+        elif metric in COMPARISON_METRICS:
+            assert words.endswith("for every group against the reference")
+        else:
+            assert metric in GROUP_METRICS
+            assert words.endswith("for every group")
 
 
 @pytest.mark.parametrize(
@@ -53,10 +99,29 @@ def test_gate_passes_compares_a_value_with_the_threshold(comparison, value, pass
 def test_gate_problems_lists_every_problem():
     assert gate_problems({"metric": "x", "threshold": True}) == [
         (".comparison", "is missing"),
-        (".metric", '"x" is not one of ' + ", ".join(GATE_METRICS)),
+        (
+            ".metric",
+            '"x" is not one of '
+            + ", ".join(TABULAR_GATE_METRICS)
+            + " (from predictions) or "
+            + ", ".join(m for m in TEXT_CHECK_METRICS if m not in TABULAR_GATE_METRICS)
+            + " (from LLM responses)",
+        ),
         (".threshold", "expected a number, got true"),
     ]
     assert gate_problems("impact_ratio >= 0.8") == [
         ("", 'expected an object with metric, comparison, threshold, got "impact_ratio >= 0.8"')
     ]
     assert gate_problems({"metric": "impact_ratio", "comparison": ">=", "threshold": 0.8}) == []
+
+
+@pytest.mark.parametrize(
+    "metric", ["refusal_rate_ratio", "sentiment_bias_strong", "decision_flip_rate"]
+)
+def test_text_metrics_make_valid_gates(metric):
+    gate = {"metric": metric, "comparison": "<=", "threshold": 0.05}
+    assert gate_problems(gate) == []
+    problems = question_content_problems(
+        answer_kind="gate", choices=[], gate=gate, references=[], weight=1.0
+    )
+    assert problems == []

@@ -90,6 +90,20 @@ def test_import_can_publish_at_once(small_document, admin_user):
     assert version.published_by == admin_user
 
 
+def test_import_accepts_gates_on_text_engine_metrics(small_document, admin_user):
+    gate = {"metric": "sentiment_bias_strong", "comparison": "<=", "threshold": 0.05}
+    small_document["questions"][1]["gate"] = gate
+    version = services.version_import(data=small_document, user=admin_user, publish=True)
+    assert version.questions.get(code="FAIR-02").gate == gate
+    small_document["version"]["number"] = 2
+    small_document["questions"][1]["gate"] = {**gate, "metric": "sentiment_bias"}
+    with pytest.raises(ImportProblems) as excinfo:
+        services.version_import(data=small_document, user=admin_user)
+    assert excinfo.value.problems[0].startswith(
+        'questions[1] (FAIR-02).gate.metric: "sentiment_bias" is not one of impact_ratio'
+    )
+
+
 def test_import_refuses_an_existing_version_number_and_writes_nothing(
     published_version, admin_user
 ):
@@ -162,7 +176,12 @@ def test_import_reports_every_problem_with_its_place_and_writes_nothing(small_do
         "questions[1] (FAIR-02).gate.extra: unknown key (allowed: metric, comparison, threshold)",
         'questions[1] (FAIR-02).gate.metric: "accuracy" is not one of impact_ratio, '
         "demographic_parity_difference, demographic_parity_ratio, equalized_odds_difference, "
-        "equalized_odds_ratio, equal_opportunity_difference, equal_opportunity_ratio",
+        "equalized_odds_ratio, equal_opportunity_difference, equal_opportunity_ratio (from "
+        "predictions) or sentiment_bias_strong, sentiment_bias_weak, rougel_similarity, "
+        "token_jaccard, refusal_rate_difference, refusal_rate_ratio, length_ratio, "
+        "sentiment_shift, decision_flip_rate, refusal_rate, mean_tokens, sentiment_neg, "
+        "sentiment_pos, sentiment_compound, toxic_fraction, expected_maximum_toxicity, "
+        "toxicity_probability, selection_rate (from LLM responses)",
         'questions[1] (FAIR-02).gate.comparison: "=" is not one of >=, >, <=, <',
         'questions[1] (FAIR-02).gate.threshold: expected a number, got "high"',
         "questions[2] (FAIR-03).choices[0].score: expected a number between 0 and 1, got 1.5",
