@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from audits.models import Dataset
-from checklists.gates import GATE_COMPARISONS, GATE_METRICS
+from checklists.gates import GATE_COMPARISONS, TABULAR_GATE_METRICS
 from fairness import (
     CHECK_GROUPS,
     DEFAULT_CHECK_GROUPS,
@@ -185,7 +185,7 @@ class MappingForm(forms.Form):
             self.fields[f"extra_{i}_metric"] = forms.ChoiceField(
                 label=f"Extra check {i}: metric",
                 required=False,
-                choices=[(NONE, "—"), *[(m, m.replace("_", " ")) for m in GATE_METRICS]],
+                choices=[(NONE, "—"), *[(m, m.replace("_", " ")) for m in TABULAR_GATE_METRICS]],
             )
             self.fields[f"extra_{i}_comparison"] = forms.ChoiceField(
                 label="comparison", required=False, choices=[(c, c) for c in GATE_COMPARISONS]

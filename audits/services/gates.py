@@ -21,7 +21,14 @@ from audits.reports.run.checks import check_verdict, drivers_text, same_check
 from audits.reports.run.numbers import digits_for, interval_text
 from audits.scoring import GATE_FAIL, GATE_INCONCLUSIVE, GATE_PASS
 from audits.services.common import ensure_can_edit
-from checklists.gates import COMPARISON_SYMBOLS, describe_gate, gate_passes
+from checklists.gates import (
+    COMPARISON_SYMBOLS,
+    RUN_KIND_TABULAR,
+    RUN_KIND_TEXT,
+    describe_gate,
+    gate_passes,
+    gate_run_kind,
+)
 from checklists.models import AnswerKind, Question
 
 NOT_APPLICABLE = "na"
@@ -40,6 +47,12 @@ OVERRIDE_MIN_CHARS = 20
 SCREENING_NOTE = "A screening threshold, not a verdict of fairness."
 
 
+def run_kind(run: FairnessRun) -> str:
+    """Which gates a run answers: an `llm-fairness-report/1` document answers the text gates."""
+    schema = (run.result or {}).get("schema", "")
+    return RUN_KIND_TEXT if str(schema).startswith("llm-") else RUN_KIND_TABULAR
+
+
 def gate_questions(audit: Audit) -> QuerySet[Question]:
     """The metric-gate questions of the audit's pinned checklist version, in checklist order."""
     return audit.checklist_version.questions.filter(answer_kind=AnswerKind.GATE).select_related(
@@ -47,11 +60,16 @@ def gate_questions(audit: Audit) -> QuerySet[Question]:
     )
 
 
-def gate_checks(audit: Audit) -> list[dict]:
-    """One engine check per distinct gate of the audit's checklist: what every run must evaluate."""
+def gate_checks(audit: Audit, *, kind: str = RUN_KIND_TABULAR) -> list[dict]:
+    """One engine check per distinct gate of the audit's checklist that a run of `kind` answers.
+
+    A predictions run evaluates the tabular gates, an LLM run the text ones: kinds never mix.
+    """
     checks: list[dict] = []
     for question in gate_questions(audit):
         gate = question.gate or {}
+        if gate_run_kind(gate) != kind:
+            continue
         check = {k: gate.get(k) for k in ("metric", "comparison", "threshold")}
         if not any(same_check(check, c) for c in checks):
             checks.append({**check, "source": "gate", "question": question.code})
@@ -166,6 +184,8 @@ def gates_answer_from_run(*, run: FairnessRun) -> list[Answer]:
     audit = run.dataset.audit
     answers = []
     for question in gate_questions(audit):
+        if gate_run_kind(question.gate) != run_kind(run):
+            continue  # answered by the other kind of run
         value, checks = gate_outcome(question.gate or {}, run.result)
         note = gate_note(run=run, question=question, value=value, checks=checks)
         answer = Answer.objects.select_for_update().filter(

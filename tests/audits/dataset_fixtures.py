@@ -78,13 +78,12 @@ def upload_tmp(settings):
     return Path(settings.FILE_UPLOAD_TEMP_DIR)
 
 
-@pytest.fixture
-def checklist_version(db):
-    """Overrides the suite's version: one yes/no question and three metric gates."""
+def gated_version(gates: dict | None = None):
+    """A published version: one yes/no question, then a metric-gate question per entry of `gates`."""
     version = ChecklistVersionFactory(status=VersionStatus.DRAFT)
     principle = PrincipleFactory(code="fairness", name="Fairness", order=1)
     QuestionFactory(version=version, principle=principle, code="FAIR-01", order=1)
-    for order, (code, gate) in enumerate(GATES.items(), start=2):
+    for order, (code, gate) in enumerate((GATES if gates is None else gates).items(), start=2):
         QuestionFactory(
             version=version,
             principle=principle,
@@ -96,6 +95,12 @@ def checklist_version(db):
     version.status = VersionStatus.PUBLISHED
     version.save()
     return version
+
+
+@pytest.fixture
+def checklist_version(db):
+    """Overrides the suite's version: one yes/no question and three metric gates."""
+    return gated_version()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from audits.services.gates import (
     gates_answer_from_run,
 )
 from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
-from tests.audits.dataset_fixtures import fair_csv
+from tests.audits.dataset_fixtures import GATES, fair_csv, gated_version
 
 JUSTIFICATION = "The sample over-represents applicants from one branch; see the sampling memo."
 
@@ -344,3 +344,27 @@ def test_locked_audit_refuses_override_in_the_service(approve, audit, auditor, g
             justification=JUSTIFICATION,
         )
     assert Answer.objects.count() == 0
+
+
+TEXT_GATE = {"metric": "refusal_rate_ratio", "comparison": ">=", "threshold": 0.8}
+
+
+class TestAChecklistWithTabularAndTextGates:
+    @pytest.fixture
+    def checklist_version(self, db):
+        """The tabular gates and an LLM gate (as version 2 of the default checklist has)."""
+        return gated_version({**GATES, "FAIR-T1": TEXT_GATE})
+
+    def test_a_predictions_run_checks_only_the_tabular_gates_and_leaves_the_text_ones(
+        self, make_run, audit
+    ):
+        run = make_run()
+
+        assert run.status == RunStatus.SUCCEEDED, run.error_message
+        assert "refusal_rate_ratio" not in {c["metric"] for c in run.config["checks"]}
+        answers = _answers(audit)
+        assert {"FAIR-G1", "FAIR-G2", "FAIR-G3"} <= set(answers)
+        assert "FAIR-T1" not in answers  # an LLM run answers it, never a predictions run
+        assert gate_checks(audit, kind="text") == [
+            {**TEXT_GATE, "source": "gate", "question": "FAIR-T1"}
+        ]
