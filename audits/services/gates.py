@@ -23,6 +23,9 @@ from audits.scoring import GATE_FAIL, GATE_INCONCLUSIVE, GATE_PASS
 from audits.services.common import ensure_can_edit
 from checklists.gates import COMPARISON_SYMBOLS, describe_gate, gate_passes
 from checklists.models import AnswerKind, Question
+from fairness import CHECK_METRICS
+from fairness.text import COMPARISON_METRICS as TEXT_COMPARISON_METRICS
+from fairness.text import TEXT_CHECK_METRICS
 
 NOT_APPLICABLE = "na"
 #: Every value a gate answer can hold; the run writes any of them.
@@ -40,17 +43,34 @@ OVERRIDE_MIN_CHARS = 20
 SCREENING_NOTE = "A screening threshold, not a verdict of fairness."
 
 
-def gate_questions(audit: Audit) -> QuerySet[Question]:
-    """The metric-gate questions of the audit's pinned checklist version, in checklist order."""
-    return audit.checklist_version.questions.filter(answer_kind=AnswerKind.GATE).select_related(
-        "principle"
-    )
+PREDICTIONS, LLM = "predictions", "llm"
 
 
-def gate_checks(audit: Audit) -> list[dict]:
-    """One engine check per distinct gate of the audit's checklist: what every run must evaluate."""
+def gate_kind(gate: dict | None) -> str:
+    """ "llm" for a gate on a text metric (answered from LLM runs), else "predictions"."""
+    metric = (gate or {}).get("metric")
+    if metric in TEXT_CHECK_METRICS and metric not in CHECK_METRICS:
+        return LLM
+    return PREDICTIONS
+
+
+def gate_questions(audit: Audit, *, kind: str | None = None) -> list[Question] | QuerySet[Question]:
+    """The metric-gate questions of the audit's pinned checklist version, in checklist order.
+
+    With `kind`, only the gates of that kind (see `gate_kind`).
+    """
+    questions = audit.checklist_version.questions.filter(
+        answer_kind=AnswerKind.GATE
+    ).select_related("principle")
+    if kind is None:
+        return questions
+    return [q for q in questions if gate_kind(q.gate) == kind]
+
+
+def gate_checks(audit: Audit, *, kind: str = PREDICTIONS) -> list[dict]:
+    """One engine check per distinct gate of that kind: what every run of the kind must evaluate."""
     checks: list[dict] = []
-    for question in gate_questions(audit):
+    for question in gate_questions(audit, kind=kind):
         gate = question.gate or {}
         check = {k: gate.get(k) for k in ("metric", "comparison", "threshold")}
         if not any(same_check(check, c) for c in checks):
@@ -101,10 +121,15 @@ def gate_note(*, run: FairnessRun, question: Question, value: str, checks: list[
     metric = str(gate.get("metric", "")).replace("_", " ")
     symbol = COMPARISON_SYMBOLS.get(str(gate.get("comparison")), gate.get("comparison"))
     threshold = format(gate.get("threshold"), "g") if _is_number(gate.get("threshold")) else "?"
-    lines = [f"From fairness run #{run.pk}: {describe_gate(gate)} — {GATE_VALUE_LABELS[value]}."]
+    llm = run.is_llm
+    described = describe_gate(gate)
+    if llm:
+        described = described.replace("on every grouping", "for every group against the reference")
+    source = "LLM fairness run" if llm else "fairness run"
+    lines = [f"From {source} #{run.pk}: {described} — {GATE_VALUE_LABELS[value]}."]
     if value == GATE_INCONCLUSIVE:
         why = [
-            f"on {c.get('grouping', '?')}, {_verdict_reason(c)}"
+            f"on {_where(c, llm=llm)}, {_verdict_reason(c)}"
             for c in checks
             if _gate_verdict(gate, c) == GATE_INCONCLUSIVE
         ]
@@ -112,20 +137,40 @@ def gate_note(*, run: FairnessRun, question: Question, value: str, checks: list[
     if checks:
         lines.append("")
         for check in checks:
-            lines.append(f"- {_check_line(gate, check, metric, f'{symbol} {threshold}')}")
+            lines.append(f"- {_check_line(gate, check, metric, f'{symbol} {threshold}', llm=llm)}")
+    elif llm:
+        lines += [
+            "",
+            f"The run did not compute {metric} (for example, it needs a decision column).",
+        ]
     else:
         lines += ["", f"The run did not compute {metric} (for example, it needs a y_true column)."]
     lines += ["", SCREENING_NOTE]
     return "\n".join(lines)
 
 
-def _check_line(gate: dict, check: dict, metric: str, requirement: str) -> str:
-    """`demographic parity ratio 0.93 (95% interval 0.78–1.05) on sex, reliable groups ...`."""
+def _where(check: dict, *, llm: bool, reference: str | None = None) -> str:
+    """Where a check was read: a grouping, or (an LLM run) a group against the reference."""
+    if not llm:
+        return str(check.get("grouping", "?"))
+    group = str(check.get("group", "?"))
+    if check.get("metric") in TEXT_COMPARISON_METRICS:
+        return f"{group} vs {reference or check.get('reference') or 'the reference'} (reference)"
+    return f"group {group}"
+
+
+def _check_line(
+    gate: dict, check: dict, metric: str, requirement: str, *, llm: bool = False
+) -> str:
+    """`demographic parity ratio 0.93 (95% interval 0.78–1.05) on sex, reliable groups ...`.
+
+    An LLM run's check reads `refusal rate ratio 0.40 (...) on female vs male (reference) ...`.
+    """
     name = str(check.get("metric", ""))
     shown = _format_value(check.get("value"))
     interval = interval_text(check.get("interval"), digits_for(name))
     groups = _GROUP_WORDS.get(str(check.get("check_groups")))
-    where = f"{check.get('grouping', '?')}" + (f", {groups}" if groups else "")
+    where = _where(check, llm=llm) + (f", {groups}" if groups else "")
     verdict = _gate_verdict(gate, check)
     words = {GATE_PASS: "passes", GATE_FAIL: "fails", GATE_INCONCLUSIVE: "inconclusive"}
     line = (
@@ -165,8 +210,11 @@ def gates_answer_from_run(*, run: FairnessRun) -> list[Answer]:
     """
     audit = run.dataset.audit
     answers = []
-    for question in gate_questions(audit):
+    reference = (run.result or {}).get("reference_group") if run.is_llm else None
+    for question in gate_questions(audit, kind=run.kind):
         value, checks = gate_outcome(question.gate or {}, run.result)
+        if reference:
+            checks = [{**c, "reference": reference} for c in checks]
         note = gate_note(run=run, question=question, value=value, checks=checks)
         answer = Answer.objects.select_for_update().filter(
             audit=audit, question=question
@@ -199,7 +247,7 @@ def _link_run_as_evidence(*, run: FairnessRun, question: Question) -> None:
         audit=audit,
         question=question,
         run=run,
-        description=f"Fairness run #{run.pk}",
+        description=f"LLM fairness run #{run.pk}" if run.is_llm else f"Fairness run #{run.pk}",
         uploaded_by=run.created_by,
     )
     evidence.full_clean()
