@@ -1,15 +1,21 @@
 """LLM responses beside predictions: upload, map, run (sync), the run page, gates, report, PDF."""
 
 import csv
+import hashlib
 import io
 import json
 
 import pytest
+from django.core.files import File
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
 from audits.models import Answer, Dataset, DatasetKind, FairnessRun, RunStatus
 from audits.selectors.datasets import latest_successful_run
+from audits.services.datasets import dataset_ingest, llm_run_create, run_create
+from fairness.text import DEFAULT_REFUSAL_PATTERNS
 from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
 from tests.audits.dataset_fixtures import biased_csv, mapping_post, post_upload, stored_files
 from tests.audits.llm_fixtures import *  # noqa: F403  (the LLM checklist version applies here)
@@ -105,8 +111,6 @@ def test_the_web_flow_as_auditor(auditor_client, audit, media):
 
 
 def test_gates_come_from_the_latest_run_of_their_kind(owner_client, audit, make_dataset, owner):
-    from audits.services.datasets import run_create
-
     llm_run = _upload_and_run(owner_client, audit)
     prediction = run_create(
         dataset=make_dataset(biased_csv()),
@@ -201,8 +205,6 @@ def test_a_wrong_extension_and_a_bad_regex_are_field_errors(owner_client, audit)
 
 
 def test_the_mapping_form_is_prefilled_with_the_engine_defaults(owner_client, audit):
-    from fairness.text import DEFAULT_REFUSAL_PATTERNS
-
     post_llm_upload(owner_client, audit, llm_csv())
     dataset = Dataset.objects.get()
     page = owner_client.get(reverse("audits:dataset_map", args=[audit.pk, dataset.pk]))
@@ -294,3 +296,49 @@ def test_prediction_upload_still_defaults_to_predictions(owner_client, audit):
     run = FairnessRun.objects.get()
     assert run.status == RunStatus.SUCCEEDED
     assert not Answer.objects.filter(audit=audit, question__code="LLM-G1").exists()
+
+
+def _queries(client, url) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_audit_and_report_pages_do_not_grow_with_llm_runs(owner_client, audit, owner):
+    run = _upload_and_run(owner_client, audit)
+    pages = [audit.get_absolute_url(), reverse("audits:report", args=[audit.pk])]
+    before = [_queries(owner_client, url) for url in pages]
+    for _ in range(2):
+        llm_run_create(
+            dataset=run.dataset,
+            user=owner,
+            mapping=run.config["mapping"],
+            options=run.config["options"],
+        )
+    assert [_queries(owner_client, url) for url in pages] == before
+
+
+def test_demo_style_ingest_from_a_file_on_disk(audit, owner, tmp_path):
+    """What the demo and the browser journey call: a file on disk, ingested and run."""
+    path = tmp_path / "responses.parquet"
+    path.write_bytes(llm_parquet())
+    with path.open("rb") as handle:
+        dataset = dataset_ingest(
+            audit=audit,
+            user=owner,
+            uploaded_file=File(handle, name=path.name),
+            sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            kind="llm",
+        )
+    run = llm_run_create(
+        dataset=dataset,
+        user=owner,
+        mapping={"pair_id": "pair_id", "group": "group", "response": "response"},
+        options={"reference_group": "male"},
+        checks=[{"metric": "sentiment_bias_strong", "comparison": "<=", "threshold": 0.05}],
+    )
+    assert run.status == RunStatus.SUCCEEDED, run.error_message
+    assert run.result["input"]["format"] == "parquet"
+    assert [c["verdict"] for c in run.result["checks"] if c["metric"] == "sentiment_bias_strong"]
