@@ -1,4 +1,4 @@
-"""Forms for prediction uploads and the column mapping of a fairness run."""
+"""Forms for uploads (predictions or LLM responses) and the column mapping of a fairness run."""
 
 from pathlib import PurePath
 from typing import cast
@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from audits.models import Dataset
+from audits.models import Dataset, DatasetKind
 from checklists.gates import GATE_COMPARISONS, TABULAR_GATE_METRICS
 from fairness import (
     CHECK_GROUPS,
@@ -27,6 +27,17 @@ from fairness import (
 )
 
 ALLOWED_EXTENSIONS = (".csv", ".tsv", ".txt", ".gz")
+LLM_EXTENSIONS = (*ALLOWED_EXTENSIONS, ".jsonl", ".ndjson", ".parquet")
+KIND_LABELS = {
+    DatasetKind.PREDICTIONS: (
+        "Predictions: one row per person the system decided on (outcome, decision or score, "
+        "sensitive attributes). CSV."
+    ),
+    DatasetKind.LLM: (
+        "LLM responses: one row per response to a counterfactual prompt (pair_id, group, "
+        "response; optionally prompt, sample, decision, toxicity). CSV, JSON Lines or Parquet."
+    ),
+}
 EXTRA_CHECKS = 3
 NONE = ""
 CHECK_GROUP_LABELS = {
@@ -39,16 +50,25 @@ CHECK_GROUP_LABELS = {
 
 
 class DatasetUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What the file holds",
+        widget=forms.RadioSelect,
+        required=False,  # a form posted without it is a predictions upload, as before
+        initial=DatasetKind.PREDICTIONS,
+        choices=[(kind.value, KIND_LABELS[kind]) for kind in DatasetKind],
+    )
     file = forms.FileField(
         required=False,
         allow_empty_file=True,  # an empty file gets the engine's own message, like every bad file
-        label="Predictions file",
+        label="File",
         help_text=(
-            "A CSV with a header row: the observed outcome, the system's decision and/or score, "
-            "and one or more sensitive-attribute columns. Comma, semicolon or tab separated, "
-            "UTF-8, optionally gzip-compressed (.csv, .tsv, .txt or .gz)."
+            "Predictions: a CSV with a header row: the observed outcome, the system's decision "
+            "and/or score, and one or more sensitive-attribute columns. Comma, semicolon or tab "
+            "separated, UTF-8, optionally gzip-compressed (.csv, .tsv, .txt or .gz). "
+            "LLM responses: CSV, JSON Lines (.jsonl, .ndjson, optionally gzip-compressed) or "
+            "Parquet (.parquet)."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(LLM_EXTENSIONS)}),
     )
 
     def __init__(self, *args, max_bytes: int, too_big: bool = False, **kwargs):
@@ -69,15 +89,44 @@ class DatasetUploadForm(forms.Form):
             )
         uploaded = self.cleaned_data.get("file")
         if not uploaded:
-            raise ValidationError("Choose a predictions file to upload.", code="required")
-        suffixes = [s.lower() for s in PurePath(uploaded.name).suffixes]
-        if not suffixes or suffixes[-1] not in ALLOWED_EXTENSIONS:
-            raise ValidationError(
-                "Upload a .csv, .tsv, .txt or .gz file; %(name)s is none of these.",
-                code="extension",
-                params={"name": uploaded.name},
+            what = (
+                "an LLM responses"
+                if self.cleaned_data.get("kind") == DatasetKind.LLM
+                else "a predictions"
             )
+            raise ValidationError(f"Choose {what} file to upload.", code="required")
         return uploaded
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or DatasetKind.PREDICTIONS
+
+    def clean(self):
+        data = super().clean() or self.cleaned_data
+        uploaded, kind = data.get("file"), data.get("kind") or DatasetKind.PREDICTIONS
+        if uploaded:
+            suffixes = [s.lower() for s in PurePath(uploaded.name).suffixes]
+            if kind == DatasetKind.LLM and (not suffixes or suffixes[-1] not in LLM_EXTENSIONS):
+                self.add_error(
+                    "file",
+                    ValidationError(
+                        "Upload LLM responses as .csv, .jsonl, .ndjson or .parquet (or .gz); "
+                        "%(name)s is none of these.",
+                        code="extension",
+                        params={"name": uploaded.name},
+                    ),
+                )
+            elif kind != DatasetKind.LLM and (
+                not suffixes or suffixes[-1] not in ALLOWED_EXTENSIONS
+            ):
+                self.add_error(
+                    "file",
+                    ValidationError(
+                        "Upload a .csv, .tsv, .txt or .gz file; %(name)s is none of these.",
+                        code="extension",
+                        params={"name": uploaded.name},
+                    ),
+                )
+        return data
 
 
 def _column_choices(columns: list[str], empty_label: str | None) -> list[tuple[str, str]]:

@@ -1,4 +1,8 @@
-"""Executing a fairness run: claim it, read its file, call `fairness.assess`, record the outcome.
+"""Executing a fairness run: claim it, read its file, call the engine, record the outcome.
+
+A prediction run calls `fairness.assess`; an LLM run (its dataset holds LLM responses) calls
+`fairness.text.assess_responses` with the stored mapping, checks and options, and then draws up
+the VADER `neg` histogram per group shown beside its document (`run.figures`).
 
 Called by the enqueuer (sync and thread modes) and by the Celery task `audits.run_fairness`. A
 run's every outcome is written on its row; the heartbeat and the progress writer keep it fresh
@@ -20,10 +24,12 @@ from django.utils import timezone
 from audits.jsonsafe import json_safe
 from audits.models import Audit, Dataset, FairnessRun, RunStatus
 from audits.models.datasets import READING_SHARE, stale_cutoff
+from audits.responses import detect_format, iter_columns
 from audits.selectors.datasets import latest_successful_run
 from audits.services.common import EDITABLE_STATUSES
 from audits.services.gates import gates_answer_from_run
 from fairness import Check, ColumnMapping, DatasetError, FairnessReport, assess
+from fairness.text import FastVader, ResponseMapping, TextCheck, TextReport, assess_responses
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +38,8 @@ UNEXPECTED_CODE = "unexpected"
 UNEXPECTED_MESSAGE = "The run failed unexpectedly: {name}. The upload is kept; try again."
 FILE_MISSING_CODE = "file_missing"
 FILE_MISSING_MESSAGE = "The uploaded file is no longer in storage. Upload it again."
+#: Bins of the VADER `neg` histogram drawn beside an LLM run (0-0.1, ..., 0.9-1).
+NEG_BINS = 10
 
 
 def run_execute(*, run_pk: int) -> None:
@@ -46,7 +54,7 @@ def run_execute(*, run_pk: int) -> None:
     run = FairnessRun.objects.select_related("dataset__audit").get(pk=run_pk)
     started = time.monotonic()
     try:
-        report = _assess(run)
+        report = _assess_responses(run) if run.is_llm else _assess(run)
     except DatasetError as error:
         _run_fail(run, code=error.code, message=str(error), started=started)
         return
@@ -96,6 +104,70 @@ def _assess(run: FairnessRun) -> FairnessReport:
             max_columns=settings.FAIRNESS_MAX_COLUMNS,
             **config["options"],
         )
+
+
+def _assess_responses(run: FairnessRun) -> TextReport:
+    config = run.config
+    mapping = ResponseMapping.from_dict(config["mapping"])
+    checks = [
+        TextCheck(c["metric"], c["comparison"], float(c["threshold"]))
+        for c in config.get("checks", [])
+    ]
+    options = config.get("options") or {}
+    with _dataset_source(run.dataset) as source, _Heartbeat(run.pk):
+        return assess_responses(
+            source,
+            mapping,
+            checks=checks,
+            reference_group=options.get("reference_group") or None,
+            refusal_patterns=tuple(options.get("refusal_patterns") or ()),
+            bootstrap_draws=int(options.get("bootstrap_draws", settings.FAIRNESS_BOOTSTRAP_DRAWS)),
+            max_bytes=settings.DATASET_MAX_BYTES,
+            app_version=settings.APP_VERSION,
+        )
+
+
+def neg_histogram(run: FairnessRun) -> dict:
+    """The VADER `neg` score of each response (up to LLM_FIGURE_MAX_RESPONSES), binned per group.
+
+    `{"bins": NEG_BINS, "counts": {group: [n per bin]}, "responses": n scored, "complete": bool}`;
+    the document has only each group's mean, so the app reads the file once more for the shape.
+    """
+    mapping = run.config.get("mapping") or {}
+    limit = settings.LLM_FIGURE_MAX_RESPONSES
+    vader = FastVader()
+    counts: dict[str, list[int]] = {}
+    scored, complete = 0, True
+    with _dataset_source(run.dataset) as source:
+        records = iter_columns(
+            source,
+            file_format=detect_format(source),
+            columns=(mapping["group"], mapping["response"]),
+            delimiter=run.dataset.preview.get("delimiter") or ",",
+        )
+        for group, text in records:
+            if scored >= limit:
+                complete = False
+                break
+            if group is None or str(group).strip() == "":
+                continue
+            neg = float(vader.polarity_scores(text if isinstance(text, str) else "")["neg"])
+            row = counts.setdefault(str(group), [0] * NEG_BINS)
+            row[min(int(neg * NEG_BINS), NEG_BINS - 1)] += 1
+            scored += 1
+    return {"bins": NEG_BINS, "counts": counts, "responses": scored, "complete": complete}
+
+
+def _figures(run: FairnessRun) -> dict:
+    if not run.is_llm:
+        return {}
+    try:
+        with _Heartbeat(run.pk):
+            return {"neg_histogram": neg_histogram(run)}
+    except Exception:
+        # A figure beside the document: without it the run still stands, its chart is left out.
+        logger.exception("The neg histogram of LLM run %s could not be drawn", run.pk)
+        return {}
 
 
 @contextmanager
@@ -176,7 +248,8 @@ class _Heartbeat:
 
 
 @transaction.atomic
-def _run_succeed(run: FairnessRun, *, report: FairnessReport, started: float) -> None:
+def _run_succeed(run: FairnessRun, *, report: FairnessReport | TextReport, started: float) -> None:
+    figures = _figures(run)
     result = json_safe(report.to_dict())
     now = timezone.now()
     run.status = RunStatus.SUCCEEDED
@@ -187,9 +260,10 @@ def _run_succeed(run: FairnessRun, *, report: FairnessReport, started: float) ->
     run.duration_ms = round((time.monotonic() - started) * 1000)
     run.finished_at = run.heartbeat_at = now
     run.error_code = run.error_message = ""
+    run.figures = figures
     run.full_clean()
     fields = ["status", "progress", "result", "versions", "passed", "duration_ms", "finished_at"]
-    run.save(update_fields=[*fields, "heartbeat_at", "error_code", "error_message"])
+    run.save(update_fields=[*fields, "figures", "heartbeat_at", "error_code", "error_message"])
     _answer_gates_if_latest(run)
 
 
@@ -198,7 +272,7 @@ def _answer_gates_if_latest(run: FairnessRun) -> None:
     if audit.status not in EDITABLE_STATUSES:
         logger.info("Audit %s is %s: run %s answers no gate", audit.pk, audit.status, run.pk)
         return
-    latest = latest_successful_run(audit)
+    latest = latest_successful_run(audit, kind=run.kind)
     if latest is None or latest.pk != run.pk:
         return
     run.dataset.audit = audit

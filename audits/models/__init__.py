@@ -1,6 +1,6 @@
 from .answers import Answer
 from .audit import Audit, AuditStatus, RiskTier
-from .datasets import Dataset, FairnessRun, RunStatus
+from .datasets import Dataset, DatasetKind, FairnessRun, RunStatus
 from .evidence import Evidence
 from .reviews import (
     ActionStatus,
@@ -18,6 +18,7 @@ __all__ = [
     "Audit",
     "AuditStatus",
     "Dataset",
+    "DatasetKind",
     "Decision",
     "Evidence",
     "FairnessRun",

@@ -1,6 +1,7 @@
-"""Uploaded prediction files and the fairness runs computed on them."""
+"""Uploaded files (predictions, or LLM responses) and the fairness runs computed on them."""
 
 from datetime import datetime, timedelta
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -10,14 +11,34 @@ from django.utils import timezone
 from .audit import Audit
 
 
+class DatasetKind(models.TextChoices):
+    PREDICTIONS = "predictions", "Predictions"
+    LLM = "llm", "LLM responses"
+
+
+#: File name endings an LLM responses file keeps in storage (the engine reads the content either way).
+LLM_STORED_SUFFIXES = (".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".parquet", ".gz")
+
+
 def dataset_upload_to(instance: "Dataset", filename: str) -> str:
-    return f"datasets/audit-{instance.audit_id}/{instance.storage_token}.csv"
+    suffix = ".csv"
+    if instance.kind == DatasetKind.LLM:
+        ending = PurePath(filename).suffix.lower()
+        suffix = ending if ending in LLM_STORED_SUFFIXES else ".dat"
+    return f"datasets/audit-{instance.audit_id}/{instance.storage_token}{suffix}"
 
 
 class Dataset(models.Model):
-    """A predictions CSV as uploaded, with what a sniff of its head found."""
+    """An uploaded file as it was received, with what a read of its head found.
+
+    `kind` says what it holds: a system's predictions (one row per person, the tabular engine) or
+    an LLM's responses to counterfactual prompts (one row per response, `fairness.text`).
+    """
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="datasets")
+    kind = models.CharField(
+        max_length=12, choices=DatasetKind.choices, default=DatasetKind.PREDICTIONS
+    )
     file = models.FileField(upload_to=dataset_upload_to, max_length=300)
     storage_token = models.CharField(max_length=32, editable=False)
     original_name = models.CharField(max_length=255)
@@ -39,6 +60,10 @@ class Dataset(models.Model):
     @property
     def columns(self) -> list[str]:
         return list(self.preview.get("columns", []))
+
+    @property
+    def is_llm(self) -> bool:
+        return self.kind == DatasetKind.LLM
 
 
 class RunStatus(models.TextChoices):
@@ -73,12 +98,15 @@ class FairnessRun(models.Model):
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="runs")
     # {"mapping": {...ColumnMapping fields}, "options": {...assess keyword arguments}, "checks": [...]}
+    # (an LLM run: ResponseMapping fields and assess_responses keyword arguments)
     config = models.JSONField()
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.FloatField(default=0.0)  # 0..1
     error_code = models.CharField(max_length=40, blank=True)
     error_message = models.TextField(blank=True)
-    result = models.JSONField(null=True, blank=True)  # the fairness-report/1 document
+    result = models.JSONField(null=True, blank=True)  # fairness-report/1 or llm-fairness-report/1
+    # Figures the app draws beside the document (an LLM run: VADER neg histogram per group).
+    figures = models.JSONField(default=dict, blank=True)
     versions = models.JSONField(default=dict, blank=True)
     passed = models.BooleanField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -106,6 +134,15 @@ class FairnessRun(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("audits:run_detail", kwargs={"pk": self.dataset.audit_id, "run_pk": self.pk})
+
+    @property
+    def kind(self) -> str:
+        """The dataset's kind: "predictions" or "llm" (a run's kind is its file's)."""
+        return self.dataset.kind
+
+    @property
+    def is_llm(self) -> bool:
+        return self.dataset.kind == DatasetKind.LLM
 
     @property
     def is_finished(self) -> bool:

@@ -7,6 +7,7 @@ back from a PDF; matplotlib escapes them, so a group called `<script>` is shown,
 fixed `svg.hashsalt` and no date make the same data give the same bytes.
 """
 
+import html
 import io
 import math
 import re
@@ -27,6 +28,8 @@ RATE_METRICS = {
     "true_positive_rate": "True positive rate",
     "false_positive_rate": "False positive rate",
 }
+# Rates drawn for other kinds of run (an LLM run's refusal rate), not part of `grouping_charts`.
+_OTHER_RATES = {"refusal_rate": "Refusal rate"}
 
 _RC: "dict[RcKeyType, Any]" = {
     "svg.fonttype": "none",
@@ -70,9 +73,8 @@ def grouping_rate_chart(
     rows = [_row(group, metric, grouping.get("reference_group")) for group in grouping["groups"]]
     if not any(row["value"] is not None for row in rows):
         return ""
-    title = (
-        f"{RATE_METRICS.get(metric, metric.replace('_', ' ').capitalize())} by {grouping['name']}"
-    )
+    name = RATE_METRICS.get(metric) or _OTHER_RATES.get(metric) or metric.replace("_", " ")
+    title = f"{name.capitalize() if metric not in RATE_METRICS else name} by {grouping['name']}"
     with matplotlib.rc_context(_RC):
         height = 1.6 + 0.38 * len(rows)
         figure = Figure(figsize=(_WIDTH_IN, height))
@@ -86,7 +88,7 @@ def grouping_rate_chart(
         _draw_reference(axes, metric, reference, four_fifths)
         axes.set_xlim(0, 1)
         axes.set_ylim(len(rows) - 0.5, -0.5)
-        axes.set_xlabel(f"{RATE_METRICS.get(metric, metric)} (bars: 95% interval)")
+        axes.set_xlabel(f"{name} (bars: 95% interval)")
         axes.set_title(title, loc="left", fontsize=10, parse_math=False)
         axes.spines[["top", "right"]].set_visible(False)
         if axes.get_legend_handles_labels()[0]:
@@ -96,14 +98,16 @@ def grouping_rate_chart(
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
-    return _inline(svg[svg.index("<svg") :])  # no XML prolog, so it can be inlined in HTML
+    return _inline(svg[svg.index("<svg") :], label=title)  # no XML prolog: it is inlined in HTML
 
 
-def _inline(svg: str) -> str:
-    """Let the chart scale to its container (its viewBox keeps the proportions) and name its role."""
+def _inline(svg: str, *, label: str | None = None) -> str:
+    """Let the chart scale to its container (its viewBox keeps the proportions), name its role
+    and, given a label, its accessible name (escaped: a group's name is data)."""
     head, rest = svg.split(">", 1)
     head = re.sub(r'\s(?:width|height)="[^"]*"', "", head)
-    return f'{head} width="100%" role="img">{rest}'
+    name = f' aria-label="{html.escape(label, quote=True)}"' if label else ""
+    return f'{head} width="100%" role="img"{name}>{rest}'
 
 
 def _row(group: dict, metric: str, reference_group: str | None) -> dict:
@@ -219,3 +223,66 @@ def grouping_charts(
         if svg:
             charts.append({"metric": metric, "title": f"{title} by {grouping['name']}", "svg": svg})
     return charts
+
+
+# Okabe-Ito colours and distinct markers, so groups are told apart without colour too.
+_SERIES = (
+    ("#0072B2", "o"),
+    ("#D55E00", "s"),
+    ("#009E73", "^"),
+    ("#CC79A7", "D"),
+    ("#E69F00", "v"),
+    ("#56B4E9", "P"),
+    ("#000000", "X"),
+)
+
+
+def neg_distribution_chart(histogram: dict, *, reference: str | None = None) -> str:
+    """VADER `neg` scores of each group's responses: the share in each tenth of [0, 1], one line
+    (colour and marker) per group; "" when there is nothing to draw.
+
+    `histogram` is `{"bins": 10, "counts": {group: [n per bin]}}` (see the worker's
+    `neg_histogram`); the reference group's line is solid and thicker, the others dashed.
+    """
+    counts = histogram.get("counts") or {}
+    bins = int(histogram.get("bins") or 0)
+    if not counts or bins < 1:
+        return ""
+    title = "VADER neg score distribution by group"
+    centres = [(i + 0.5) / bins for i in range(bins)]
+    with matplotlib.rc_context(_RC):
+        figure = Figure(figsize=(_WIDTH_IN, 3.4))
+        figure.subplots_adjust(left=0.1, right=0.97, top=0.88, bottom=0.3)
+        axes = figure.add_subplot()
+        for index, (group, row) in enumerate(sorted(counts.items())):
+            total = sum(row) or 1
+            colour, marker = _SERIES[index % len(_SERIES)]
+            label = str(group)
+            if len(label) > _MAX_LABEL:
+                label = label[: _MAX_LABEL - 1] + "…"
+            is_reference = reference is not None and group == reference
+            axes.plot(
+                centres,
+                [n / total for n in row],
+                color=colour,
+                marker=marker,
+                markersize=4,
+                linewidth=2.0 if is_reference else 1.2,
+                linestyle="-" if is_reference else "--",
+                label=f"{label} (reference, n={sum(row)})"
+                if is_reference
+                else f"{label} (n={sum(row)})",
+            )
+        axes.set_xlim(0, 1)
+        axes.set_ylim(0, None)
+        axes.set_xlabel("VADER neg score of a response (share of its words read as negative)")
+        axes.set_ylabel("share of the group's responses")
+        axes.set_title(title, loc="left", fontsize=10, parse_math=False)
+        axes.spines[["top", "right"]].set_visible(False)
+        figure.legend(
+            loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=3, fontsize=7, frameon=False
+        )
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    return _inline(svg[svg.index("<svg") :], label=title)

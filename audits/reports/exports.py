@@ -194,6 +194,7 @@ def _run_part(run: RunItem) -> dict:
         "id": run.id,
         "number": run.number,
         "status": run.status,
+        "kind": run.kind,
         "dataset": {
             "id": run.dataset_id,
             "name": run.dataset_name,
@@ -209,6 +210,7 @@ def _run_part(run: RunItem) -> dict:
         "config": run.config,
         "versions": run.versions,
         "report": run.result,
+        "figures": run.figures,
     }
 
 
@@ -285,9 +287,15 @@ _RATIO_KEYS = ("impact_ratio", "scoring_impact_ratio")
 
 
 def metrics_header(report: AuditReport) -> tuple[list[str], list[str]]:
-    """The metrics.csv header and the metric names it covers, in METRIC_ORDER then A-Z."""
+    """The metrics.csv header and the metric names it covers, in METRIC_ORDER then A-Z.
+
+    An LLM run's per-group and comparison metrics (and its tests' p-values) have columns too.
+    """
     seen: set[str] = set()
     for run in report.succeeded_runs:
+        if run.is_llm:
+            seen.update(_llm_metric_names(run.result or {}))
+            continue
         for grouping in (run.result or {}).get("groupings", []):  # a succeeded run has one
             for group in grouping.get("groups", []):
                 seen.update((group.get("metrics") or {}).keys())
@@ -308,8 +316,18 @@ def metrics_header(report: AuditReport) -> tuple[list[str], list[str]]:
     ]
     for name in (*_RATIO_KEYS, *metrics):
         header += [name, f"{name}_ci_low", f"{name}_ci_high"]
-    header += ["flags", "warnings", *SUMMARY_COLUMNS]
+    header += ["flags", "warnings", *SUMMARY_COLUMNS, "run_kind"]
     return header, metrics
+
+
+def _llm_metric_names(result: dict) -> set[str]:
+    names: set[str] = set()
+    for group in result.get("groups", []):
+        names.update((group.get("metrics") or {}).keys())
+    for comparison in result.get("comparisons", []):
+        names.update((comparison.get("metrics") or {}).keys())
+        names.update((comparison.get("tests") or {}).keys())
+    return names
 
 
 # After the per-group columns: whether the group is reliable, then the grouping's disparities (all
@@ -340,9 +358,13 @@ def metrics_csv(report: AuditReport) -> bytes:
     columns of those rows are empty but for the run and grouping.
     """
     header, metrics = metrics_header(report)
-    width = len(header) - len(SUMMARY_COLUMNS)
-    rows = []
+    width = len(header) - len(SUMMARY_COLUMNS) - 1
+    rows: list[list] = []
     for run in report.succeeded_runs:
+        if run.is_llm:
+            rows += [row + ["llm"] for row in _llm_rows(run, metrics, width)]
+            continue
+        start = len(rows)
         for grouping in (run.result or {}).get("groupings", []):  # a succeeded run has one
             reliable = grouping.get("reliable_groups")
             reference = grouping.get("reference_group")
@@ -374,7 +396,54 @@ def metrics_csv(report: AuditReport) -> bytes:
             lead = [run.id, run.number, run.dataset_name, run.dataset_sha256, grouping.get("name")]
             blank = lead + [None] * (width - len(lead))
             rows += [blank + [None, *r] for r in _summary_rows(run, grouping)]
+        rows[start:] = [row + ["predictions"] for row in rows[start:]]
     return _csv_bytes(header, rows)
+
+
+def _llm_rows(run: RunItem, metrics: list[str], width: int) -> list[list]:
+    """An LLM run's rows: one per group ("group"), one per comparison of a group with the
+    reference ("comparison": its metrics and p-values in the metric columns, `measure` saying
+    "female vs male"), then its checks ("check", `groups_used` the group against the reference).
+
+    The `grouping` column holds the mapped group column; `count` a group's responses, or a
+    comparison's matched pairs.
+    """
+    result = run.result or {}
+    reference = result.get("reference_group")
+    column = ((result.get("input") or {}).get("columns") or {}).get("group")
+    lead = [run.id, run.number, run.dataset_name, run.dataset_sha256, column]
+    rows = []
+
+    def metric_cells(values: dict, intervals: dict) -> list:
+        cells = []
+        for name in (*_RATIO_KEYS, *metrics):
+            cells += [values.get(name), *_bounds(intervals.get(name))]
+        return cells
+
+    for group in result.get("groups", []):
+        label = group.get("group")
+        row = [*lead, label, label == reference, False, False, group.get("responses"), None]
+        row += metric_cells(group.get("metrics") or {}, group.get("intervals") or {})
+        row += ["reference" if label == reference else "", ""]
+        row += [None, "group"] + [None] * (len(SUMMARY_COLUMNS) - 2)
+        rows.append(row)
+    for comparison in result.get("comparisons", []):
+        values = {**(comparison.get("metrics") or {}), **(comparison.get("tests") or {})}
+        row = [*lead, comparison.get("group"), False, False, False, comparison.get("pairs"), None]
+        row += metric_cells(values, comparison.get("intervals") or {})
+        row += ["", ""]
+        measure = f"{comparison.get('group')} vs {comparison.get('reference')}"
+        row += [None, "comparison", measure] + [None] * (len(SUMMARY_COLUMNS) - 3)
+        rows.append(row)
+    blank = lead + [None] * (width - len(lead))
+    for check in run.llm.checks if run.llm is not None else []:
+        rows.append(
+            blank
+            + [None, "check", check.metric, check.where, check.value]
+            + [*(check.interval or (None, None)), check.comparison, check.threshold]
+            + [check.verdict, "interval" if check.interval else "point", check.reason, None]
+        )
+    return rows
 
 
 def _summary_rows(run: RunItem, grouping: dict) -> list[list]:

@@ -115,7 +115,13 @@ def report_context(report: AuditReport, *, for_print: bool) -> dict:
             }
             for j, section in enumerate(run.groupings, start=1)
         ]
-        run_blocks.append({"run": run, "number": number, "groupings": groupings})
+        llm_charts = [
+            {**c, "url": chart(f"run-{run.id}-llm-{c['key']}", c["svg"])}
+            for c in (run.llm.charts if run.llm is not None else [])
+        ]
+        run_blocks.append(
+            {"run": run, "number": number, "groupings": groupings, "llm_charts": llm_charts}
+        )
     return {
         "report": report,
         "for_print": for_print,

@@ -74,14 +74,14 @@ def runs_for_audit(audit: Audit) -> QuerySet[FairnessRun]:
     )
 
 
-def latest_successful_run(audit: Audit) -> FairnessRun | None:
-    """The most recently started successful run: the one metric-gate answers come from."""
-    return (
-        runs_for_audit(audit)
-        .filter(status=RunStatus.SUCCEEDED)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+def latest_successful_run(audit: Audit, *, kind: str | None = None) -> FairnessRun | None:
+    """The most recently started successful run (of that dataset kind, when given): the one the
+    metric-gate answers of that kind come from. Kinds never mix: an LLM run answers no
+    predictions gate, a prediction run no LLM gate."""
+    runs = runs_for_audit(audit).filter(status=RunStatus.SUCCEEDED)
+    if kind is not None:
+        runs = runs.filter(dataset__kind=kind)
+    return runs.order_by("-created_at", "-pk").first()
 
 
 def gate_question_get(audit: Audit, *, question_pk: int) -> Question:

@@ -1,5 +1,10 @@
 """Datasets and fairness runs, the request side: ingest an upload, create and retry runs.
 
+A dataset is predictions (the tabular engine) or LLM responses (`fairness.text`): ingest previews
+each with its reader, and an LLM responses file small enough is read through once by the text
+engine with the guessed roles before it is kept, so a file it cannot use (a missing column, one
+group only, non-numeric toxicity) is refused at once with the engine's message.
+
 A run executes in a job (`audits.jobs.worker`), started after commit by `audits.jobs.enqueue`;
 its every outcome is written on its row. The upload is always kept, so the user fixes the mapping
 and runs again.
@@ -21,10 +26,19 @@ from django.db import transaction
 from audits.jobs.enqueue import run_enqueue
 from audits.jobs.sweep import run_fail_if_stale
 from audits.jsonsafe import json_safe
-from audits.models import Audit, Dataset, FairnessRun, RunStatus
+from audits.models import Audit, Dataset, DatasetKind, FairnessRun, RunStatus
+from audits.responses import guess_roles, preview_responses
 from audits.services.common import ensure_can_edit
-from audits.services.gates import gate_checks
+from audits.services.gates import LLM, gate_checks
 from fairness import DEFAULT_OPTIONS, DatasetError, preview
+from fairness.text import (
+    DEFAULT_REFUSAL_PATTERNS,
+    REQUIRED_ROLES,
+    ROLES,
+    TEXT_ERROR_MESSAGES,
+    ResponseMapping,
+    assess_responses,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +47,9 @@ PREDICTIONS_TASK = "binary"
 PREVIEW_ROWS = 20
 PREVIEW_MAX_DISTINCT = 50
 UNREADABLE_MESSAGE = "The file could not be read ({name}). Check that it is a CSV file."
+UNREADABLE_RESPONSES_MESSAGE = (
+    "The file could not be read ({name}). Check that it is CSV, JSON Lines or Parquet."
+)
 STORE_FAILED_MESSAGE = "The file could not be stored on the server. Try again later."
 
 
@@ -40,18 +57,32 @@ STORE_FAILED_MESSAGE = "The file could not be stored on the server. Try again la
 
 
 @transaction.atomic
-def dataset_ingest(*, audit: Audit, user: User, uploaded_file: File, sha256: str) -> Dataset:
-    """Sniff an uploaded predictions file and keep it, under a random name, as a Dataset.
+def dataset_ingest(
+    *,
+    audit: Audit,
+    user: User,
+    uploaded_file: File,
+    sha256: str,
+    kind: str = DatasetKind.PREDICTIONS,
+) -> Dataset:
+    """Read the head of an uploaded file and keep it, under a random name, as a Dataset.
 
     `uploaded_file` is a Django UploadedFile (a temporary file for real uploads, which storage
-    moves rather than copies); `sha256` is its digest, computed while it streamed in. A file the
-    engine cannot read raises ValidationError on "file" with the engine's message; nothing is kept.
+    moves rather than copies); `sha256` is its digest, computed while it streamed in. `kind` is
+    "predictions" or "llm" (LLM responses: CSV, JSON Lines or Parquet). A file the engine cannot
+    read raises ValidationError on "file" with the engine's message; nothing is kept.
     """
     ensure_can_edit(audit=audit, user=user)
-    document = _preview_document(uploaded_file)
+    if kind not in DatasetKind.values:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(DatasetKind.values)}."})
+    if kind == DatasetKind.LLM:
+        document = _responses_document(uploaded_file)
+    else:
+        document = _preview_document(uploaded_file)
     name = PurePath(uploaded_file.name or "predictions.csv").name[-255:]
     dataset = Dataset(
         audit=audit,
+        kind=kind,
         storage_token=secrets.token_hex(16),
         original_name=name,
         sha256=sha256,
@@ -97,6 +128,49 @@ def _preview_document(uploaded_file: File) -> dict[str, Any]:
     return json_safe(document)
 
 
+def _responses_document(uploaded_file: File) -> dict[str, Any]:
+    """The head of an LLM responses file with the guessed roles; the whole file checked when small.
+
+    A required role no column fits is the engine's "missing column" message; the check runs
+    `assess_responses` with the guessed pair_id, group, response (and toxicity) columns.
+    """
+    try:
+        with _upload_source(uploaded_file) as source:
+            document = preview_responses(
+                source,
+                rows=PREVIEW_ROWS,
+                max_distinct=PREVIEW_MAX_DISTINCT,
+                max_columns=settings.FAIRNESS_MAX_COLUMNS,
+            )
+            guess = guess_roles(document)
+            for role in REQUIRED_ROLES:
+                if not guess.get(role):
+                    shown = ", ".join(f"'{c}'" for c in document["columns"][:30]) or "none"
+                    message = TEXT_ERROR_MESSAGES["missing_column"].format(
+                        column=role, role=role, available=shown
+                    )
+                    raise DatasetError("missing_column", message, column=role)
+            if (uploaded_file.size or 0) <= settings.LLM_INGEST_CHECK_MAX_BYTES:
+                checked = {r: guess.get(r) for r in (*REQUIRED_ROLES, "toxicity")}
+                if not isinstance(source, str):
+                    source.seek(0)
+                assess_responses(
+                    source,
+                    ResponseMapping(**cast(dict[str, Any], checked)),
+                    bootstrap_draws=0,
+                    examples_per_kind=0,
+                    max_bytes=settings.DATASET_MAX_BYTES,
+                )
+    except DatasetError as error:
+        raise ValidationError({"file": ValidationError(str(error), code=error.code)}) from error
+    except Exception as error:
+        logger.exception("Reading an LLM responses upload failed")
+        message = UNREADABLE_RESPONSES_MESSAGE.format(name=type(error).__name__)
+        raise ValidationError({"file": message}) from error
+    document["guess"] = guess
+    return json_safe(document)
+
+
 @contextmanager
 def _upload_source(uploaded_file: File) -> Iterator[str | BinaryIO]:
     path = getattr(uploaded_file, "temporary_file_path", None)
@@ -127,6 +201,8 @@ def run_create(
     """
     audit = dataset.audit
     ensure_can_edit(audit=audit, user=user)
+    if dataset.is_llm:
+        raise ValidationError("This dataset holds LLM responses: use llm_run_create.")
     checks = gate_checks(audit)
     checks += [{**check, "source": "extra"} for check in extra_checks]
     config = {
@@ -141,6 +217,52 @@ def run_create(
         # the file (it would take a y_pred with fractions for a regression).
         | {"task": PREDICTIONS_TASK},
         "checks": checks,
+    }
+    return _run_start(dataset=dataset, user=user, config=config)
+
+
+#: The checks an LLM run offers, with their thresholds (LLM.md); `decision` ones need a decision.
+LLM_OFFERED_CHECKS: tuple[dict[str, Any], ...] = (
+    {"metric": "refusal_rate_ratio", "comparison": ">=", "threshold": 0.8, "needs": None},
+    {"metric": "sentiment_bias_strong", "comparison": "<=", "threshold": 0.05, "needs": None},
+    {"metric": "decision_flip_rate", "comparison": "<=", "threshold": 0.02, "needs": "decision"},
+    {"metric": "rougel_similarity", "comparison": ">=", "threshold": 0.5, "needs": None},
+)
+
+
+@transaction.atomic
+def llm_run_create(
+    *,
+    dataset: Dataset,
+    user: User,
+    mapping: Mapping[str, Any],
+    options: Mapping[str, Any] | None = None,
+    checks: Sequence[dict[str, Any]] = (),
+) -> FairnessRun:
+    """Create a run of `fairness.text.assess_responses` on an LLM responses dataset and start it.
+
+    `mapping` holds ResponseMapping fields (empty means not mapped); `options` may name the
+    `reference_group` (default: the engine's, the most frequent group) and `refusal_patterns`
+    (default: the engine's list). Every LLM gate of the checklist becomes a check ("source":
+    "gate"), then `checks` ({"metric", "comparison", "threshold"}) as "chosen".
+    """
+    if not dataset.is_llm:
+        raise ValidationError("This dataset holds predictions: use run_create.")
+    audit = dataset.audit
+    ensure_can_edit(audit=audit, user=user)
+    options = options or {}
+    config_checks = gate_checks(audit, kind=LLM)
+    config_checks += [{**check, "source": "chosen"} for check in checks]
+    patterns = options.get("refusal_patterns")
+    config = {
+        "kind": LLM,
+        "mapping": {k: mapping.get(k) or None for k in (*ROLES, "pos_label")},
+        "options": {
+            "reference_group": options.get("reference_group") or None,
+            "refusal_patterns": list(DEFAULT_REFUSAL_PATTERNS if patterns is None else patterns),
+            "bootstrap_draws": settings.FAIRNESS_BOOTSTRAP_DRAWS,
+        },
+        "checks": config_checks,
     }
     return _run_start(dataset=dataset, user=user, config=config)
 

@@ -23,13 +23,13 @@ from audits.scoring import GATE_FAIL, GATE_INCONCLUSIVE, GATE_PASS
 from audits.services.common import ensure_can_edit
 from checklists.gates import (
     COMPARISON_SYMBOLS,
-    RUN_KIND_TABULAR,
     RUN_KIND_TEXT,
     describe_gate,
     gate_passes,
     gate_run_kind,
 )
 from checklists.models import AnswerKind, Question
+from fairness.text import COMPARISON_METRICS as TEXT_COMPARISON_METRICS
 
 NOT_APPLICABLE = "na"
 #: Every value a gate answer can hold; the run writes any of them.
@@ -47,29 +47,36 @@ OVERRIDE_MIN_CHARS = 20
 SCREENING_NOTE = "A screening threshold, not a verdict of fairness."
 
 
-def run_kind(run: FairnessRun) -> str:
-    """Which gates a run answers: an `llm-fairness-report/1` document answers the text gates."""
-    schema = (run.result or {}).get("schema", "")
-    return RUN_KIND_TEXT if str(schema).startswith("llm-") else RUN_KIND_TABULAR
+PREDICTIONS, LLM = "predictions", "llm"
 
 
-def gate_questions(audit: Audit) -> QuerySet[Question]:
-    """The metric-gate questions of the audit's pinned checklist version, in checklist order."""
-    return audit.checklist_version.questions.filter(answer_kind=AnswerKind.GATE).select_related(
-        "principle"
-    )
+def gate_kind(gate: dict | None) -> str:
+    """The kind of dataset whose runs answer the gate: "llm" for a text metric, else "predictions".
 
-
-def gate_checks(audit: Audit, *, kind: str = RUN_KIND_TABULAR) -> list[dict]:
-    """One engine check per distinct gate of the audit's checklist that a run of `kind` answers.
-
-    A predictions run evaluates the tabular gates, an LLM run the text ones: kinds never mix.
+    The checklist decides (`checklists.gates.gate_run_kind`), so the admin's validation and the
+    runs read a gate the same way.
     """
+    return LLM if gate_run_kind(gate) == RUN_KIND_TEXT else PREDICTIONS
+
+
+def gate_questions(audit: Audit, *, kind: str | None = None) -> list[Question] | QuerySet[Question]:
+    """The metric-gate questions of the audit's pinned checklist version, in checklist order.
+
+    With `kind`, only the gates of that kind (see `gate_kind`).
+    """
+    questions = audit.checklist_version.questions.filter(
+        answer_kind=AnswerKind.GATE
+    ).select_related("principle")
+    if kind is None:
+        return questions
+    return [q for q in questions if gate_kind(q.gate) == kind]
+
+
+def gate_checks(audit: Audit, *, kind: str = PREDICTIONS) -> list[dict]:
+    """One engine check per distinct gate of that kind: what every run of the kind must evaluate."""
     checks: list[dict] = []
-    for question in gate_questions(audit):
+    for question in gate_questions(audit, kind=kind):
         gate = question.gate or {}
-        if gate_run_kind(gate) != kind:
-            continue
         check = {k: gate.get(k) for k in ("metric", "comparison", "threshold")}
         if not any(same_check(check, c) for c in checks):
             checks.append({**check, "source": "gate", "question": question.code})
@@ -119,10 +126,15 @@ def gate_note(*, run: FairnessRun, question: Question, value: str, checks: list[
     metric = str(gate.get("metric", "")).replace("_", " ")
     symbol = COMPARISON_SYMBOLS.get(str(gate.get("comparison")), gate.get("comparison"))
     threshold = format(gate.get("threshold"), "g") if _is_number(gate.get("threshold")) else "?"
-    lines = [f"From fairness run #{run.pk}: {describe_gate(gate)} — {GATE_VALUE_LABELS[value]}."]
+    llm = run.is_llm
+    described = describe_gate(gate)
+    if llm:
+        described = described.replace("on every grouping", "for every group against the reference")
+    source = "LLM fairness run" if llm else "fairness run"
+    lines = [f"From {source} #{run.pk}: {described} — {GATE_VALUE_LABELS[value]}."]
     if value == GATE_INCONCLUSIVE:
         why = [
-            f"on {c.get('grouping', '?')}, {_verdict_reason(c)}"
+            f"on {_where(c, llm=llm)}, {_verdict_reason(c)}"
             for c in checks
             if _gate_verdict(gate, c) == GATE_INCONCLUSIVE
         ]
@@ -130,20 +142,40 @@ def gate_note(*, run: FairnessRun, question: Question, value: str, checks: list[
     if checks:
         lines.append("")
         for check in checks:
-            lines.append(f"- {_check_line(gate, check, metric, f'{symbol} {threshold}')}")
+            lines.append(f"- {_check_line(gate, check, metric, f'{symbol} {threshold}', llm=llm)}")
+    elif llm:
+        lines += [
+            "",
+            f"The run did not compute {metric} (for example, it needs a decision column).",
+        ]
     else:
         lines += ["", f"The run did not compute {metric} (for example, it needs a y_true column)."]
     lines += ["", SCREENING_NOTE]
     return "\n".join(lines)
 
 
-def _check_line(gate: dict, check: dict, metric: str, requirement: str) -> str:
-    """`demographic parity ratio 0.93 (95% interval 0.78–1.05) on sex, reliable groups ...`."""
+def _where(check: dict, *, llm: bool, reference: str | None = None) -> str:
+    """Where a check was read: a grouping, or (an LLM run) a group against the reference."""
+    if not llm:
+        return str(check.get("grouping", "?"))
+    group = str(check.get("group", "?"))
+    if check.get("metric") in TEXT_COMPARISON_METRICS:
+        return f"{group} vs {reference or check.get('reference') or 'the reference'} (reference)"
+    return f"group {group}"
+
+
+def _check_line(
+    gate: dict, check: dict, metric: str, requirement: str, *, llm: bool = False
+) -> str:
+    """`demographic parity ratio 0.93 (95% interval 0.78–1.05) on sex, reliable groups ...`.
+
+    An LLM run's check reads `refusal rate ratio 0.40 (...) on female vs male (reference) ...`.
+    """
     name = str(check.get("metric", ""))
     shown = _format_value(check.get("value"))
     interval = interval_text(check.get("interval"), digits_for(name))
     groups = _GROUP_WORDS.get(str(check.get("check_groups")))
-    where = f"{check.get('grouping', '?')}" + (f", {groups}" if groups else "")
+    where = _where(check, llm=llm) + (f", {groups}" if groups else "")
     verdict = _gate_verdict(gate, check)
     words = {GATE_PASS: "passes", GATE_FAIL: "fails", GATE_INCONCLUSIVE: "inconclusive"}
     line = (
@@ -183,10 +215,11 @@ def gates_answer_from_run(*, run: FairnessRun) -> list[Answer]:
     """
     audit = run.dataset.audit
     answers = []
-    for question in gate_questions(audit):
-        if gate_run_kind(question.gate) != run_kind(run):
-            continue  # answered by the other kind of run
+    reference = (run.result or {}).get("reference_group") if run.is_llm else None
+    for question in gate_questions(audit, kind=run.kind):
         value, checks = gate_outcome(question.gate or {}, run.result)
+        if reference:
+            checks = [{**c, "reference": reference} for c in checks]
         note = gate_note(run=run, question=question, value=value, checks=checks)
         answer = Answer.objects.select_for_update().filter(
             audit=audit, question=question
@@ -219,7 +252,7 @@ def _link_run_as_evidence(*, run: FairnessRun, question: Question) -> None:
         audit=audit,
         question=question,
         run=run,
-        description=f"Fairness run #{run.pk}",
+        description=f"LLM fairness run #{run.pk}" if run.is_llm else f"Fairness run #{run.pk}",
         uploaded_by=run.created_by,
     )
     evidence.full_clean()

@@ -1,4 +1,4 @@
-"""Prediction uploads, the column mapping, fairness run pages and metric-gate overrides.
+"""Uploads (predictions or LLM responses), the column mapping, run pages and gate overrides.
 
 Thin views: a selector checks access, a form validates, one service writes. The upload view swaps
 in a streaming, hashing upload handler before the body is read (hence its csrf_exempt/csrf_protect
@@ -17,10 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audits.forms.datasets import DatasetUploadForm, MappingForm
 from audits.forms.gates import GateOverrideForm
-from audits.models import Audit, Dataset, FairnessRun, RunStatus
+from audits.forms.llm import LlmMappingForm
+from audits.models import Audit, Dataset, DatasetKind, FairnessRun, RunStatus
 from audits.models.datasets import READING_SHARE
 from audits.permissions import Action, allowed_actions
 from audits.reports.run.groupings import SCREENING, grouping_sections
+from audits.reports.run.llm import llm_presentation
+from audits.responses import FORMAT_NAMES
 from audits.selectors import audit_get_for_user
 from audits.selectors.datasets import (
     dataset_get_for_user,
@@ -63,7 +66,11 @@ def _dataset_upload(
             uploaded = form.cleaned_data["file"]
             try:
                 dataset = dataset_services.dataset_ingest(
-                    audit=audit, user=request.user, uploaded_file=uploaded, sha256=uploaded.sha256
+                    audit=audit,
+                    user=request.user,
+                    uploaded_file=uploaded,
+                    sha256=uploaded.sha256,
+                    kind=form.cleaned_data["kind"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -74,8 +81,10 @@ def _dataset_upload(
                 return redirect("audits:dataset_map", pk=audit.pk, dataset_pk=dataset.pk)
         messages.error(request, "The file was not kept: see the reason below.")
     else:
-        form = DatasetUploadForm(max_bytes=max_bytes)
-    context = {"audit": audit, "form": form, "page_title": "Upload predictions"}
+        kind = request.GET.get("kind")
+        initial = {"kind": kind} if kind in DatasetKind.values else {}
+        form = DatasetUploadForm(max_bytes=max_bytes, initial=initial)
+    context = {"audit": audit, "form": form, "page_title": "Upload a dataset"}
     return render(request, "audits/dataset_upload.html", context)
 
 
@@ -86,6 +95,8 @@ def dataset_map(request: AuthenticatedHttpRequest, pk: int, dataset_pk: int) -> 
         request.user, audit_pk=pk, dataset_pk=dataset_pk, action=Action.ANSWER
     )
     ensure_can_edit(audit=dataset.audit, user=request.user)
+    if dataset.is_llm:
+        return _llm_dataset_map(request, dataset)
     if request.method == "POST":
         form = MappingForm(request.POST, dataset=dataset)
         if form.is_valid():
@@ -109,6 +120,40 @@ def dataset_map(request: AuthenticatedHttpRequest, pk: int, dataset_pk: int) -> 
         "form": form,
         "gate_checks": gate_services.gate_checks(dataset.audit),
         "delimiter_name": DELIMITER_NAMES.get(dataset.preview.get("delimiter"), "comma"),
+        "page_title": f"Map {dataset.original_name}",
+    }
+    return render(request, "audits/dataset_map.html", context)
+
+
+def _llm_dataset_map(request: AuthenticatedHttpRequest, dataset: Dataset) -> HttpResponse:
+    if request.method == "POST":
+        form = LlmMappingForm(request.POST, dataset=dataset)
+        if form.is_valid():
+            run = dataset_services.llm_run_create(
+                dataset=dataset,
+                user=request.user,
+                mapping=form.mapping,
+                options=form.options,
+                checks=form.checks,
+            )
+            _message_run_started(request, run)
+            return redirect(run)
+    else:
+        initial = LlmMappingForm.initial_from(
+            dataset=dataset, config=_config_of(dataset, request.GET.get("run"))
+        )
+        form = LlmMappingForm(dataset=dataset, initial=initial)
+    file_format = dataset.preview.get("format", "csv")
+    context = {
+        "audit": dataset.audit,
+        "dataset": dataset,
+        "form": form,
+        "gate_checks": gate_services.gate_checks(dataset.audit, kind=gate_services.LLM),
+        "format_name": FORMAT_NAMES.get(file_format, file_format),
+        "delimiter_name": DELIMITER_NAMES.get(dataset.preview.get("delimiter"), "comma")
+        if file_format == "csv"
+        else "",
+        "llm": True,
         "page_title": f"Map {dataset.original_name}",
     }
     return render(request, "audits/dataset_map.html", context)
@@ -139,13 +184,20 @@ def run_detail(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> HttpR
     allowed = allowed_actions(request.user, audit.team_id)
     can_edit = Action.ANSWER in allowed and is_editable(audit)
     can_act = Action.MANAGE_ACTIONS in allowed and not audit.is_locked
+    succeeded = run.status == RunStatus.SUCCEEDED
+    llm = (
+        llm_presentation(run.result, run.config, run.figures, charts=True)
+        if run.is_llm and succeeded
+        else None
+    )
     context = {
         "audit": audit,
         "run": run,
         "dataset": run.dataset,
         "can_edit": can_edit,
+        "llm": llm,
         "sections": grouping_sections(
-            run.result if run.status == RunStatus.SUCCEEDED else None,
+            run.result if succeeded and not run.is_llm else None,
             run.config,
             charts="all",
             action_url=reverse("audits:action_create", args=[audit.pk]) if can_act else None,
@@ -156,7 +208,7 @@ def run_detail(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> HttpR
         "gate_answers": gate_answers(audit) if run.status == RunStatus.SUCCEEDED else [],
         "progress_label": run_progress_label(run),
         "duration": None if run.duration_ms is None else f"{run.duration_ms / 1000:.1f} s",
-        "page_title": f"Fairness run #{run.pk}",
+        "page_title": f"{'LLM fairness' if run.is_llm else 'Fairness'} run #{run.pk}",
     }
     return render(request, "audits/run_detail.html", context)
 
@@ -180,6 +232,8 @@ def run_progress_label(run: FairnessRun) -> str:
     """What the progress bar says, in words."""
     if run.status == RunStatus.QUEUED:
         return "Waiting for a worker to start the run…"
+    if run.status == RunStatus.RUNNING and run.is_llm:
+        return "Scoring the responses and computing the metrics and their intervals…"
     if run.status == RunStatus.RUNNING and run.progress >= READING_SHARE:
         return "Computing the metrics and their intervals…"
     if run.status == RunStatus.RUNNING:

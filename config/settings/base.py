@@ -155,6 +155,11 @@ FAIRNESS_MAX_GROUPS = env.int("FAIRNESS_MAX_GROUPS", default=1000)
 FAIRNESS_MAX_COLUMNS = env.int("FAIRNESS_MAX_COLUMNS", default=2000)
 # Bootstrap resamples of the count table for every disparity's interval (fixed seed).
 FAIRNESS_BOOTSTRAP_DRAWS = env.int("FAIRNESS_BOOTSTRAP_DRAWS", default=1000)
+# LLM responses: an upload up to this size is read through once by the engine before it is kept,
+# so bad data (one group only, non-numeric toxicity) is refused at once; larger ones at the run.
+LLM_INGEST_CHECK_MAX_BYTES = env.int("LLM_INGEST_CHECK_MAX_BYTES", default=64 * 1024 * 1024)
+# Responses scored for the VADER neg histogram drawn beside an LLM run.
+LLM_FIGURE_MAX_RESPONSES = env.int("LLM_FIGURE_MAX_RESPONSES", default=100_000)
 
 # Jobs go to Celery when a broker is configured, and run in-process otherwise.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

@@ -1,14 +1,16 @@
 """The fairness part of a report: each run, its checks, and per grouping its tables and chart.
 
 Everything is read from the run's stored fairness-report/1 document as the engine wrote it, through
-`audits.reports.run` (the same objects the run page shows); no figure is recomputed here.
+`audits.reports.run` (the same objects the run page shows); no figure is recomputed here. An LLM
+run (`kind` "llm") carries its `LlmRunView` instead of groupings; its checks count the same way.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from audits.reports.run.checks import CheckResult, check_results
 from audits.reports.run.groupings import GroupingSection, grouping_sections
+from audits.reports.run.llm import LlmCheck, LlmRunView, llm_presentation
 from audits.reports.run.numbers import RATE_DIGITS, cell
 from checklists.gates import NAMED_DISPARITIES
 
@@ -34,29 +36,46 @@ class RunItem:
     versions: dict
     checks: list[CheckResult]
     groupings: list[GroupingSection]
+    kind: str = "predictions"  # or "llm"
+    llm: LlmRunView | None = None  # an LLM run's presentation (None for predictions)
+    figures: dict = field(default_factory=dict)  # drawn by the app beside the document
 
     @property
     def succeeded(self) -> bool:
         return self.result is not None
 
     @property
-    def failed_checks(self) -> list[CheckResult]:
+    def is_llm(self) -> bool:
+        return self.kind == "llm"
+
+    @property
+    def kind_label(self) -> str:
+        return "LLM responses" if self.is_llm else "Predictions"
+
+    @property
+    def all_checks(self) -> list[CheckResult] | list[LlmCheck]:
+        return self.llm.checks if self.llm is not None else self.checks
+
+    @property
+    def failed_checks(self) -> list:
         """The checks whose verdict is fail (a document before verdicts: whose point fails)."""
+        if self.llm is not None:
+            return self.llm.failed_checks
         return [c for c in self.checks if c.failed]
 
     @property
-    def inconclusive_checks(self) -> list[CheckResult]:
+    def inconclusive_checks(self) -> list:
+        if self.llm is not None:
+            return self.llm.inconclusive_checks
         return [c for c in self.checks if c.inconclusive]
 
     @property
     def verdict_counts(self) -> str:
         """ "1 of 8 checks fail, 2 inconclusive, 5 pass"."""
         failed, inconclusive = len(self.failed_checks), len(self.inconclusive_checks)
-        passed = len(self.checks) - failed - inconclusive
-        return (
-            f"{failed} of {len(self.checks)} checks fail, {inconclusive} inconclusive, "
-            f"{passed} pass"
-        )
+        total = len(self.all_checks)
+        passed = total - failed - inconclusive
+        return f"{failed} of {total} checks fail, {inconclusive} inconclusive, {passed} pass"
 
     @property
     def check_matrix(self) -> dict:
@@ -111,7 +130,7 @@ class RunItem:
         ]
 
 
-def _summary(checks: list[CheckResult]) -> list[dict]:
+def _summary(checks: list) -> list[dict]:
     summary: dict[tuple, dict] = {}
     for check in checks:
         key = (check.metric, check.comparison, check.threshold)
@@ -119,7 +138,8 @@ def _summary(checks: list[CheckResult]) -> list[dict]:
             key, {"label": check.label, "requirement": check.requirement, "items": []}
         )
         interval = f" [{check.interval_text}]" if check.interval_text else ""
-        entry["items"].append(f"{check.grouping} {check.value_cell.text}{interval}")
+        where = check.where if isinstance(check, LlmCheck) else check.grouping
+        entry["items"].append(f"{where} {check.value_cell.text}{interval}")
     return list(summary.values())
 
 
@@ -127,6 +147,15 @@ def run_item(run, *, position: int, created_by: str | None, charts: bool) -> Run
     """A fairness run as report data; the groupings are empty unless the run succeeded."""
     result = run.result if run.status == "succeeded" and run.result is not None else None
     config = run.config or {}
+    kind = run.dataset.kind
+    if kind == "llm":
+        llm = llm_presentation(result, config, run.figures, charts=charts)
+        checks: list[CheckResult] = []
+        groupings: list[GroupingSection] = []
+    else:
+        llm = None
+        checks = check_results(result)
+        groupings = grouping_sections(result, config, charts="selection" if charts else "none")
     return RunItem(
         id=run.pk,
         number=position,
@@ -145,6 +174,9 @@ def run_item(run, *, position: int, created_by: str | None, charts: bool) -> Run
         config=config,
         result=result,
         versions=dict(run.versions or {}),
-        checks=check_results(result),
-        groupings=grouping_sections(result, config, charts="selection" if charts else "none"),
+        checks=checks,
+        groupings=groupings,
+        kind=kind,
+        llm=llm,
+        figures=dict(run.figures or {}),
     )

@@ -365,6 +365,6 @@ class TestAChecklistWithTabularAndTextGates:
         answers = _answers(audit)
         assert {"FAIR-G1", "FAIR-G2", "FAIR-G3"} <= set(answers)
         assert "FAIR-T1" not in answers  # an LLM run answers it, never a predictions run
-        assert gate_checks(audit, kind="text") == [
+        assert gate_checks(audit, kind="llm") == [
             {**TEXT_GATE, "source": "gate", "question": "FAIR-T1"}
         ]
