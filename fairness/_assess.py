@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -12,7 +10,6 @@ import numpy as np
 from ._bootstrap import auc_draws, bootstrap
 from ._checks import evaluate_checks, summary
 from ._defaults import (
-    CHECK_GROUPS,
     DEFAULT_BOOTSTRAP_DRAWS,
     DEFAULT_CHECK_GROUPS,
     DEFAULT_DISPARITY_METHOD,
@@ -24,9 +21,8 @@ from ._defaults import (
     DEFAULT_SEED,
     DEFAULT_THRESHOLD,
     DEFAULT_VERDICT_POLICY,
-    VERDICT_POLICIES,
 )
-from ._disparity import METHODS, disparity_names
+from ._disparity import disparity_names
 from ._errors import (
     UNKNOWN_REFERENCE_GROUP,
     dataset_error,
@@ -40,71 +36,13 @@ from ._mapping import Check, ColumnMapping
 from ._metrics import metrics_for
 from ._reader import ColumnPlan, CountingReader, RawCounts
 from ._report import SCHEMA, FairnessReport, versions
+from ._settings import Settings, clean_document
 from ._sniff import Layout
 from ._source import Progress, Source
 from ._table import Table, build_table
 from ._task import resolve_task
+from ._tasks import assess_task
 from ._warnings import report_warnings
-
-BAD_SETTING = "{name} must be {rule}, not {value!r}."
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The options of :func:`assess`, validated."""
-
-    reference_group: str | Mapping[str, str] | None
-    four_fifths_threshold: float
-    exclusion_share: float
-    min_group_size: int
-    bootstrap_draws: int
-    seed: int
-    max_groups: int
-    threshold: float
-    disparity_method: str
-    check_groups: str = DEFAULT_CHECK_GROUPS
-    verdict_policy: str = DEFAULT_VERDICT_POLICY
-
-    def __post_init__(self) -> None:
-        rules = [
-            ("four_fifths_threshold", self.four_fifths_threshold > 0, "a number above 0"),
-            ("exclusion_share", 0 <= self.exclusion_share < 1, "a share from 0 up to 1"),
-            ("min_group_size", self.min_group_size >= 0, "a whole number, 0 or more"),
-            ("bootstrap_draws", self.bootstrap_draws >= 0, "a whole number, 0 or more"),
-            ("max_groups", self.max_groups >= 1, "a whole number, 1 or more"),
-            ("threshold", math.isfinite(self.threshold), "a finite number"),
-            (
-                "disparity_method",
-                self.disparity_method in METHODS,
-                "'between_groups' or 'to_overall'",
-            ),
-            ("check_groups", self.check_groups in CHECK_GROUPS, "'reliable' or 'all'"),
-            ("verdict_policy", self.verdict_policy in VERDICT_POLICIES, "'interval' or 'point'"),
-        ]
-        for name, ok, rule in rules:
-            if not ok:
-                raise ValueError(
-                    BAD_SETTING.format(name=name, rule=rule, value=getattr(self, name))
-                )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The settings as they appear in the report."""
-        reference = self.reference_group
-        return {
-            "reference_group": dict(reference) if isinstance(reference, Mapping) else reference,
-            "four_fifths_threshold": float(self.four_fifths_threshold),
-            "exclusion_share": float(self.exclusion_share),
-            "min_group_size": int(self.min_group_size),
-            "bootstrap_draws": int(self.bootstrap_draws),
-            "seed": int(self.seed),
-            "max_groups": int(self.max_groups),
-            "threshold": float(self.threshold),
-            "disparity_method": self.disparity_method,
-            "check_groups": self.check_groups,
-            "verdict_policy": self.verdict_policy,
-            "confidence_level": 0.95,
-            "interval_methods": {"proportions": "wilson", "other": "bootstrap percentile"},
-        }
 
 
 def _check_reference(reference: Any, groupings: Sequence[Grouping]) -> None:
@@ -159,19 +97,6 @@ def _overall(table: Table, names: Sequence[str]) -> dict[str, Any]:
         "the data",
     )
     return {**metrics, "intervals": intervals, "undefined": undefined}
-
-
-def _clean(value: Any) -> Any:
-    """Turn numpy scalars into Python ones; refuse NaN, which must have become None earlier."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        raise AssertionError("a non-finite number reached the report")
-    return value
 
 
 def assess(
@@ -276,8 +201,6 @@ def assess(
     parsed_checks: list[Check] = [Check.parse(c) if isinstance(c, str) else c for c in checks]
     mapping.validate()
     if resolved != "binary":
-        from ._tasks import assess_task
-
         report: FairnessReport = assess_task(
             resolved, inference, source, mapping, settings, parsed_checks,
             threshold=decision_threshold, attributes=attributes, progress=progress,
@@ -322,7 +245,7 @@ def assess(
         "warnings": join_warnings(source_info)
         + report_warnings(table, documents, check_entries, mapping, settings.to_dict()),
     }
-    return FairnessReport(_clean(document))
+    return FairnessReport(clean_document(document))
 
 
 def _count(

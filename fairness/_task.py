@@ -13,6 +13,8 @@ The document's ``task_inference`` says ``{"task", "inferred", "reason"}``.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import os
 from typing import Any
@@ -20,7 +22,9 @@ from typing import Any
 from ._errors import UNKNOWN_TASK, DatasetError, dataset_error
 from ._labels import NEGATIVE_WORDS, POSITIVE_WORDS, is_missing
 from ._mapping import ColumnMapping
-from ._source import Source
+from ._parquet import ParquetInput, is_parquet
+from ._sniff import sniff
+from ._source import InputStream, Source
 
 TASKS: tuple[str, ...] = ("binary", "regression", "multiclass")
 DEFAULT_TASK = "binary"
@@ -102,13 +106,6 @@ INFER_ROWS = 5000
 
 def _head_values(source: Source, columns: list[str], *, max_columns: int) -> dict[str, list[str]]:
     """The values of ``columns`` in the head of the file (64 KB of a CSV, 5,000 Parquet rows)."""
-    import csv
-    import io
-
-    from ._parquet import ParquetInput, is_parquet
-    from ._sniff import sniff
-    from ._source import InputStream
-
     if is_parquet(source):
         parquet = ParquetInput(source)
         try:

@@ -9,23 +9,25 @@ the attributes join), its settings, its groupings, its checks and its document's
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
 
 from ._checks import evaluate_checks, summary
-from ._errors import REGRESSION_NEEDS_Y_PRED, dataset_error
+from ._errors import HEADER_ONLY, NO_USABLE_ROWS, REGRESSION_NEEDS_Y_PRED, dataset_error
 from ._inputs import read_input
 from ._join import join_input, join_warnings
 from ._mapping import Check, ColumnMapping
+from ._multiclass import assess_multiclass
 from ._reader import ColumnPlan
+from ._regression import BLOCK_SIZE as REGRESSION_BLOCK
+from ._regression import RegressionReader
+from ._regression_report import RegressionEvaluation
 from ._report import SCHEMA, FairnessReport, versions
+from ._settings import Settings, clean_document
 from ._sniff import Layout
 from ._source import Progress, Source
 from ._warnings import _grouping_warnings
-
-if TYPE_CHECKING:
-    from ._assess import Settings
 
 
 def _read(
@@ -103,8 +105,6 @@ def _document(
     lines: int,
     missing: dict[str, int],
 ) -> FairnessReport:
-    from ._assess import _clean
-
     entries = evaluate_checks(
         body["groupings"], checks, four_fifths_threshold=settings.four_fifths_threshold,
         scoring=False, check_groups=settings.check_groups,
@@ -141,7 +141,7 @@ def _document(
     document["warnings"] = _warnings(
         body["groupings"], entries, mapping, missing, rows, used, settings_dict, info
     )
-    return FairnessReport(_clean(document))
+    return FairnessReport(clean_document(document))
 
 
 def assess_task(
@@ -165,8 +165,6 @@ def assess_task(
             attributes=attributes, progress=progress, max_columns=max_columns,
             app_version=app_version,
         )  # fmt: skip
-    from ._multiclass import assess_multiclass
-
     return assess_multiclass(
         inference, source, mapping, settings, checks, attributes=attributes,
         progress=progress, max_columns=max_columns, app_version=app_version,
@@ -187,11 +185,6 @@ def _regression(
     max_columns: int,
     app_version: str | None,
 ) -> FairnessReport:
-    from ._errors import HEADER_ONLY, NO_USABLE_ROWS
-    from ._regression import BLOCK_SIZE as REGRESSION_BLOCK
-    from ._regression import RegressionReader
-    from ._regression_report import RegressionEvaluation
-
     if not mapping.y_pred or not mapping.y_true:
         raise dataset_error(REGRESSION_NEEDS_Y_PRED)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from ._checks import check_verdict
 from ._report import FairnessReport
+from ._text_tasks import format_task_text
 
 SCREEN_NOTE = (
     "The four-fifths rule is a screening threshold: a ratio below it calls for a closer look at "
@@ -213,8 +214,6 @@ def format_text(report: FairnessReport | Mapping[str, Any]) -> str:
     """
     document = report.document if isinstance(report, FairnessReport) else report
     if document.get("task") in ("regression", "multiclass"):
-        from ._text_tasks import format_task_text
-
         return format_task_text(document)
     source = document["input"]
     name = source.get("filename") or "input"
