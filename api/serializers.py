@@ -13,19 +13,28 @@ from audits.services.answers import allowed_values
 from checklists.models import ChecklistVersion, Question
 
 
+class StrictCharField(serializers.CharField):
+    """A text field that takes text only: a number or a list is refused, not turned into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
 def username(user: User | None) -> str | None:
     return user.get_username() if user is not None else None
 
 
 class TeamSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
+    slug = StrictCharField()
+    name = StrictCharField()
     role = serializers.ChoiceField(choices=Role.choices, help_text="Your role in this team.")
 
 
 class QuestionSerializer(serializers.ModelSerializer):
-    principle = serializers.CharField(source="principle.code")
-    principle_name = serializers.CharField(source="principle.name")
+    principle = StrictCharField(source="principle.code")
+    principle_name = StrictCharField(source="principle.name")
     allowed_values = serializers.SerializerMethodField(
         help_text="The values an answer may take; null for free text."
     )
@@ -55,8 +64,8 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 
 class ChecklistVersionSerializer(serializers.ModelSerializer):
-    checklist = serializers.CharField(source="checklist.slug")
-    checklist_title = serializers.CharField(source="checklist.title")
+    checklist = StrictCharField(source="checklist.slug")
+    checklist_title = StrictCharField(source="checklist.title")
 
     class Meta:
         model = ChecklistVersion
@@ -75,10 +84,10 @@ class ChecklistVersionDetailSerializer(ChecklistVersionSerializer):
 
 
 class PrincipleScoreSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
+    code = StrictCharField()
+    name = StrictCharField()
     score = serializers.FloatField(allow_null=True, help_text="0-100; null when nothing scored")
-    band = serializers.CharField()
+    band = StrictCharField()
     answered = serializers.IntegerField()
     total = serializers.IntegerField()
     completion = serializers.FloatField(help_text="0-100")
@@ -86,7 +95,7 @@ class PrincipleScoreSerializer(serializers.Serializer):
 
 class ScoresSerializer(serializers.Serializer):
     overall = serializers.FloatField(allow_null=True)
-    band = serializers.CharField()
+    band = StrictCharField()
     answered = serializers.IntegerField()
     total = serializers.IntegerField()
     completion = serializers.FloatField(help_text="0-100")
@@ -116,7 +125,7 @@ def scores_data(scores: AuditScores) -> dict[str, Any]:
 
 
 class AuditSerializer(serializers.ModelSerializer):
-    team = serializers.CharField(source="team.slug")
+    team = StrictCharField(source="team.slug")
     checklist_version = serializers.IntegerField(source="checklist_version_id")
     overall_score = serializers.SerializerMethodField()
     band = serializers.SerializerMethodField()
@@ -154,8 +163,8 @@ class AuditSerializer(serializers.ModelSerializer):
 
 
 class MissingItemSerializer(serializers.Serializer):
-    question = serializers.CharField(help_text="The question's code.")
-    reason = serializers.CharField()
+    question = StrictCharField(help_text="The question's code.")
+    reason = StrictCharField()
 
 
 def missing_data(items: list[MissingItem]) -> list[dict[str, str]]:
@@ -165,7 +174,7 @@ def missing_data(items: list[MissingItem]) -> list[dict[str, str]]:
 class AuditDetailSerializer(serializers.ModelSerializer):
     # context["detail"] holds what the audit page computes: scores, what is missing, rights.
 
-    team = serializers.CharField(source="team.slug")
+    team = StrictCharField(source="team.slug")
     checklist_version = serializers.IntegerField(source="checklist_version_id")
     created_by = serializers.SerializerMethodField()
     submitted_by = serializers.SerializerMethodField()
@@ -233,19 +242,19 @@ class AuditDetailSerializer(serializers.ModelSerializer):
 
 class AuditCreateSerializer(serializers.Serializer):
     team = serializers.SlugField(help_text="The team's slug (a team of yours).")
-    title = serializers.CharField(max_length=200)
-    system_name = serializers.CharField(max_length=200)
-    system_description = serializers.CharField(required=False, allow_blank=True, default="")
-    intended_use = serializers.CharField(required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=200)
+    system_name = StrictCharField(max_length=200)
+    system_description = StrictCharField(required=False, allow_blank=True, default="")
+    intended_use = StrictCharField(required=False, allow_blank=True, default="")
     risk_tier = serializers.ChoiceField(choices=RiskTier.choices, default=RiskTier.HIGH)
     checklist_version = serializers.IntegerField(help_text="A published checklist version's id.")
 
 
 class AuditUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
-    system_name = serializers.CharField(max_length=200, required=False)
-    system_description = serializers.CharField(required=False, allow_blank=True)
-    intended_use = serializers.CharField(required=False, allow_blank=True)
+    title = StrictCharField(max_length=200, required=False)
+    system_name = StrictCharField(max_length=200, required=False)
+    system_description = StrictCharField(required=False, allow_blank=True)
+    intended_use = StrictCharField(required=False, allow_blank=True)
     risk_tier = serializers.ChoiceField(choices=RiskTier.choices, required=False)
 
 
@@ -255,15 +264,15 @@ class AuditFilterSerializer(serializers.Serializer):
 
 class AnswerSerializer(serializers.Serializer):
     question = serializers.IntegerField(help_text="The question's id.")
-    code = serializers.CharField()
-    principle = serializers.CharField()
-    answer_kind = serializers.CharField()
-    value = serializers.CharField(allow_blank=True)
-    note_md = serializers.CharField(allow_blank=True)
+    code = StrictCharField()
+    principle = StrictCharField()
+    answer_kind = StrictCharField()
+    value = StrictCharField(allow_blank=True)
+    note_md = StrictCharField(allow_blank=True)
     revision = serializers.IntegerField(help_text="0 while unanswered; send it back with a change.")
-    answered_by = serializers.CharField(allow_null=True)
+    answered_by = StrictCharField(allow_null=True)
     answered_at = serializers.DateTimeField(allow_null=True)
-    override_justification = serializers.CharField(allow_blank=True)
+    override_justification = StrictCharField(allow_blank=True)
 
 
 def answer_data(question: Question, answer: Answer | None) -> dict[str, Any]:
@@ -287,14 +296,14 @@ def answer_data(question: Question, answer: Answer | None) -> dict[str, Any]:
 
 
 class AnswerUpdateSerializer(serializers.Serializer):
-    value = serializers.CharField(
+    value = StrictCharField(
         allow_blank=True,
         trim_whitespace=False,
         required=False,
         help_text="One of the question's allowed values (free text for text questions); empty "
         "clears the answer. Left as it is when not sent.",
     )
-    note_md = serializers.CharField(
+    note_md = StrictCharField(
         allow_blank=True, trim_whitespace=False, required=False, help_text="Markdown note."
     )
     revision = serializers.IntegerField(
@@ -305,13 +314,13 @@ class AnswerUpdateSerializer(serializers.Serializer):
 
 
 class ConflictSerializer(serializers.Serializer):
-    type = serializers.CharField()
+    type = StrictCharField()
     errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]  # the body's field, named as Serializer.errors; used for the schema only
     current = AnswerSerializer(many=True, help_text="What is stored now, who saved it and when.")
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(help_text="file, link or run")
+    kind = StrictCharField(help_text="file, link or run")
     question = serializers.IntegerField(source="question_id", allow_null=True)
     question_code = serializers.SerializerMethodField()
     uploaded_by = serializers.SerializerMethodField()
@@ -353,12 +362,10 @@ class EvidenceSerializer(serializers.ModelSerializer):
 class EvidenceCreateSerializer(serializers.Serializer):
     """A link (JSON or form) or a file (multipart): exactly one of `url` and `file`."""
 
-    url = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    url = StrictCharField(required=False, allow_blank=True, max_length=1000)
     file = serializers.FileField(required=False, allow_empty_file=True)
     question = serializers.IntegerField(required=False, allow_null=True)
-    description = serializers.CharField(
-        required=False, allow_blank=True, max_length=500, default=""
-    )
+    description = StrictCharField(required=False, allow_blank=True, max_length=500, default="")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         has_url, has_file = bool(attrs.get("url")), attrs.get("file") is not None
@@ -383,9 +390,9 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class ReviewCreateSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = StrictCharField(required=False, allow_blank=True, default="")
     principle_comments = serializers.DictField(
-        child=serializers.CharField(allow_blank=True),
+        child=StrictCharField(allow_blank=True),
         required=False,
         default=dict,
         help_text='Comments keyed by principle code, e.g. {"fairness": "..."}.',
@@ -404,7 +411,7 @@ class ReviewCreateSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="uid")
-    name = serializers.CharField()
+    name = StrictCharField()
     created = serializers.DateTimeField()
     expiry = serializers.DateTimeField(allow_null=True)
     last_used_at = serializers.DateTimeField(allow_null=True)

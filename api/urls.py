@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from api.views import answers, audits, docs, evidence, exports, teams
+from api.views import answers, audits, datasets, docs, evidence, exports, gates, runs, teams
 
 app_name = "api"
 
@@ -43,7 +43,42 @@ urlpatterns = [
     path(f"{v1}audits/<int:pk>/export.json", exports.ExportJson.as_view(), name="export_json"),
     path(f"{v1}audits/<int:pk>/answers.csv", exports.AnswersCsv.as_view(), name="answers_csv"),
     path(f"{v1}audits/<int:pk>/metrics.csv", exports.MetricsCsv.as_view(), name="metrics_csv"),
-    # Part 2: datasets (upload, map columns), fairness runs (start, progress, retry, result) and
-    # metric gates (answers from a run, override with a justification) go here, in
-    # api/views/datasets.py and api/views/runs.py, through audits.services.datasets and .gates.
+    path(f"{v1}audits/<int:pk>/datasets/", datasets.DatasetList.as_view(), name="dataset_list"),
+    path(
+        f"{v1}audits/<int:pk>/datasets/<int:dataset_pk>/",
+        datasets.DatasetDetail.as_view(),
+        name="dataset_detail",
+    ),
+    path(
+        f"{v1}audits/<int:pk>/datasets/<int:dataset_pk>/runs/",
+        runs.RunCreate.as_view(),
+        name="run_create",
+    ),
+    # `curl -T predictions.csv .../datasets/` PUTs the file here; after the routes above.
+    path(
+        f"{v1}audits/<int:pk>/datasets/<str:filename>",
+        datasets.DatasetUpload.as_view(),
+        name="dataset_upload",
+    ),
+    path(f"{v1}audits/<int:pk>/runs/", runs.RunList.as_view(), name="run_list"),
+    path(f"{v1}audits/<int:pk>/runs/<int:run_pk>/", runs.RunDetail.as_view(), name="run_detail"),
+    path(
+        f"{v1}audits/<int:pk>/runs/<int:run_pk>/result/",
+        runs.RunResult.as_view(),
+        name="run_result",
+    ),
+    path(
+        f"{v1}audits/<int:pk>/runs/<int:run_pk>/retry/", runs.RunRetry.as_view(), name="run_retry"
+    ),
+    path(f"{v1}audits/<int:pk>/gates/", gates.GateList.as_view(), name="gate_list"),
+    path(
+        f"{v1}audits/<int:pk>/gates/<int:question_pk>/",
+        gates.GateDetail.as_view(),
+        name="gate_detail",
+    ),
+    path(
+        f"{v1}audits/<int:pk>/gates/<int:question_pk>/override/",
+        gates.GateOverride.as_view(),
+        name="gate_override",
+    ),
 ]

@@ -118,7 +118,11 @@ class EvidenceDetail(APIView):
 
 
 class EvidenceDownload(DownloadView):
-    @extend_schema(responses=binary("application/octet-stream", "The file, as an attachment."))
+    @extend_schema(
+        responses=binary(
+            "*/*", "The file, as an attachment, with the type its content was checked as."
+        )
+    )
     def get(self, request: Request, pk: int, evidence_pk: int) -> FileResponse:
         """The stored file as an attachment, with the content type its content was checked as."""
         evidence = evidence_get_for_user(

@@ -5,15 +5,30 @@ sealed PDF and JSON (with `X-Snapshot-SHA256`), and answers 503 `report_being_se
 Retry-After while its sealing job runs.
 """
 
+from typing import Any
+
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 
 from api.errors import ApiError
+from api.schema import ErrorResponseSerializer
 from api.views.common import DownloadView, binary, download_response, user_of
 from audits import selectors
 from audits.permissions import Action
 from audits.services.downloads import ReportBeingSealed, ReportKind, report_file
+
+SEALING = {
+    503: OpenApiResponse(
+        ErrorResponseSerializer,
+        description="`report_being_sealed`: approved, its report is being sealed (Retry-After).",
+    )
+}
+
+
+def sealed(responses: dict[Any, OpenApiResponse]) -> dict[Any, OpenApiResponse]:
+    return {**responses, **SEALING}
 
 
 class _ExportView(DownloadView):
@@ -36,7 +51,9 @@ class _ExportView(DownloadView):
 class ReportPdf(_ExportView):
     kind = ReportKind.PDF
 
-    @extend_schema(responses=binary("application/pdf", "The report (sealed once approved)."))
+    @extend_schema(
+        responses=sealed(binary("application/pdf", "The report (sealed once approved)."))
+    )
     def get(self, request: Request, pk: int) -> HttpResponse:
         """The report as a PDF."""
         return super().get(request, pk)
@@ -45,7 +62,15 @@ class ReportPdf(_ExportView):
 class ExportJson(_ExportView):
     kind = ReportKind.JSON
 
-    @extend_schema(responses=binary("application/json", "The audit-export/1 document."))
+    @extend_schema(
+        responses=sealed(
+            {
+                (200, "application/json"): OpenApiResponse(
+                    OpenApiTypes.OBJECT, description="The audit-export/1 document."
+                )
+            }
+        )
+    )
     def get(self, request: Request, pk: int) -> HttpResponse:
         """The audit as an `audit-export/1` JSON document (sealed once approved)."""
         return super().get(request, pk)

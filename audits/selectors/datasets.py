@@ -104,3 +104,12 @@ def gate_answers(audit: Audit) -> list[tuple[Question, Answer | None]]:
         )
     }
     return [(q, answers.get(q.pk)) for q in questions.select_related("principle")]
+
+
+def datasets_for_audit(audit: Audit) -> QuerySet[Dataset]:
+    """The audit's uploaded datasets, newest first, with their uploader."""
+    return (
+        Dataset.objects.filter(audit=audit)
+        .select_related("uploaded_by")
+        .order_by("-created_at", "-pk")
+    )

@@ -231,11 +231,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": API_PAGE_SIZE,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    # JSON; the views that take files name their own parsers (multipart, a raw body).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -247,7 +245,8 @@ DRF_STANDARDIZED_ERRORS = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fairness audit workbench API",
     "DESCRIPTION": (
-        "The same audits, answers, evidence, reviews and reports as the pages, with the same "
+        "The same audits, answers, evidence, reviews, reports, datasets, fairness runs and metric "
+        "gates as the pages, with the same "
         "rules: a member of another team gets 404, a role without the right 403, a locked audit "
         "refuses every write (`audit_locked`). Authenticate with `Authorization: Bearer <token>` "
         "(create a token on the API tokens page, or `manage.py api_token create`)."
@@ -276,6 +275,7 @@ SPECTACULAR_SETTINGS = {
         "RiskTierEnum": "audits.models.RiskTier.choices",
         "RoleEnum": "audits.models.Role.choices",
         "DecisionEnum": "audits.models.Decision.choices",
+        "RunStatusEnum": "audits.models.RunStatus.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

@@ -5,13 +5,19 @@ new route or method fails `test_every_route_has_a_rule` until it is given its ru
 escapes the access checks by being forgotten.
 """
 
+import hashlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, get_resolver, reverse
 
 from audits.models import AuditStatus, Role
 from audits.permissions import ROLE_ACTIONS, Action
+from audits.services.datasets import dataset_ingest, run_create
 from audits.services.evidence import evidence_add_file
+from checklists.models import AnswerKind
+from tests.audits.dataset_fixtures import *  # noqa: F403  (a checklist with gates; media per test)
+from tests.audits.dataset_fixtures import biased_csv, upload_file
 
 from .conftest import error_code, read_download
 
@@ -43,6 +49,18 @@ RULES: dict[tuple[str, str], Action | None] = {
     ("api:export_json", "get"): Action.VIEW,
     ("api:answers_csv", "get"): Action.VIEW,
     ("api:metrics_csv", "get"): Action.VIEW,
+    ("api:dataset_list", "get"): Action.VIEW,
+    ("api:dataset_list", "post"): Action.ANSWER,
+    ("api:dataset_upload", "put"): Action.ANSWER,
+    ("api:dataset_detail", "get"): Action.VIEW,
+    ("api:run_create", "post"): Action.ANSWER,
+    ("api:run_list", "get"): Action.VIEW,
+    ("api:run_detail", "get"): Action.VIEW,
+    ("api:run_result", "get"): Action.VIEW,
+    ("api:run_retry", "post"): Action.ANSWER,
+    ("api:gate_list", "get"): Action.VIEW,
+    ("api:gate_detail", "get"): Action.VIEW,
+    ("api:gate_override", "post"): Action.ANSWER,
 }
 # Writes whose team comes from the body (creating an audit), not from an audit in the address.
 BODY_TEAM = {("api:audit_list", "post")}
@@ -73,12 +91,29 @@ def objects(audit, owner):
     evidence = evidence_add_file(
         audit=audit, user=owner, uploaded_file=SimpleUploadedFile("notes.txt", b"Some notes.")
     )
-    question = audit.checklist_version.questions.first()
+    # A metric gate: the answer routes and the gate routes both take it.
+    question = audit.checklist_version.questions.filter(answer_kind=AnswerKind.GATE).first()
+    content = biased_csv()
+    dataset = dataset_ingest(
+        audit=audit,
+        user=owner,
+        uploaded_file=upload_file(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    run = run_create(
+        dataset=dataset,
+        user=owner,
+        mapping={"y_true": "label", "y_pred": "pred", "sensitive": ["sex"]},
+        options={},
+    )
     return {
         "pk": audit.pk,
         "evidence_pk": evidence.pk,
         "question_pk": question.pk,
         "version_pk": audit.checklist_version_id,
+        "dataset_pk": dataset.pk,
+        "run_pk": run.pk,
+        "filename": "predictions.csv",
     }
 
 

@@ -1,0 +1,147 @@
+"""Datasets: upload predictions (streamed to disk, the upload page's limit and sniff), list, detail.
+
+The body is never read into memory: the pages' `LimitedUploadHandler` is installed before anything
+reads it, for a multipart form (`file`) and for a raw body alike (`Content-Type: text/csv`,
+`application/gzip` or `application/octet-stream`; `curl -T predictions.csv .../datasets/` sends
+`PUT .../datasets/predictions.csv`). Then `audits.services.datasets.dataset_ingest` sniffs and
+keeps it, as the upload page does.
+"""
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.parsers import CsvUploadParser, GzipUploadParser, RawUploadParser
+from api.run_serializers import DatasetDetailSerializer, DatasetSerializer, DatasetUploadSerializer
+from api.views.common import user_of
+from audits import selectors
+from audits.models import Audit, Dataset
+from audits.permissions import Action
+from audits.selectors.datasets import dataset_get_for_user, datasets_for_audit
+from audits.services.common import ensure_can_edit
+from audits.services.datasets import dataset_ingest
+from audits.uploads import LimitedUploadHandler
+
+RAW_TYPES = ("text/csv", "application/gzip", "application/octet-stream")
+RAW_BODY = dict.fromkeys(RAW_TYPES, OpenApiTypes.BINARY)
+NAME = OpenApiParameter(
+    "name",
+    str,
+    OpenApiParameter.QUERY,
+    required=False,
+    description="The file's name for a raw body (or send Content-Disposition); "
+    "by default predictions.csv.",
+)
+
+
+class _UploadView(APIView):
+    parser_classes = [MultiPartParser, CsvUploadParser, GzipUploadParser, RawUploadParser]
+
+    def initialize_request(self, request: HttpRequest, *args: object, **kwargs: object) -> Request:
+        # Before anything reads the body: it streams to disk, and a file over the limit is refused.
+        self.upload_handler = LimitedUploadHandler(request, max_bytes=settings.DATASET_MAX_BYTES)
+        request.upload_handlers = [self.upload_handler]
+        return super().initialize_request(request, *args, **kwargs)
+
+    def ingest(self, request: Request, pk: int) -> Response:
+        user = user_of(request)
+        audit = selectors.audit_get_for_user(user, pk=pk, action=Action.ANSWER)
+        ensure_can_edit(audit=audit, user=user)  # a locked audit: refused before the body is read
+        uploaded = request.data.get("file") if hasattr(request.data, "get") else None
+        refused = self.upload_handler.refused_size
+        if refused is not None:
+            raise ValidationError(
+                {
+                    "file": [
+                        f"The file ({filesizeformat(refused)}) is larger than the "
+                        f"{filesizeformat(settings.DATASET_MAX_BYTES)} limit, so it was not kept. "
+                        "Upload a smaller file (for example a sample, or the file gzip-compressed)."
+                    ]
+                },
+                code="too_large",
+            )
+        if not isinstance(uploaded, UploadedFile) or not hasattr(uploaded, "sha256"):
+            raise ValidationError(
+                {
+                    "file": [
+                        "Send the predictions file: as the request body (Content-Type: text/csv) "
+                        "or as `file` in a multipart form."
+                    ]
+                },
+                code="required",
+            )
+        try:
+            dataset = dataset_ingest(
+                audit=audit,
+                user=user,
+                uploaded_file=uploaded,
+                sha256=uploaded.sha256,  # computed while it streamed in
+            )
+        finally:
+            uploaded.close()  # its temporary file: moved into storage, or deleted now
+        return _created(request, audit, dataset)
+
+
+def _created(request: Request, audit: Audit, dataset: Dataset) -> Response:
+    body = DatasetDetailSerializer(dataset).data
+    location = request.build_absolute_uri(f"/api/v1/audits/{audit.pk}/datasets/{dataset.pk}/")
+    return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class DatasetList(_UploadView):
+    @extend_schema(responses={200: DatasetSerializer(many=True)})
+    def get(self, request: Request, pk: int) -> Response:
+        """The audit's uploaded predictions files, newest first."""
+        audit = selectors.audit_get_for_user(user_of(request), pk=pk, action=Action.VIEW)
+        return Response(DatasetSerializer(datasets_for_audit(audit), many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": DatasetUploadSerializer, **RAW_BODY},
+        parameters=[NAME],
+        responses={201: DatasetDetailSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Upload a predictions file: the raw body (`text/csv`, `application/gzip`,
+        `application/octet-stream`) or `file` in a multipart form.
+
+        A CSV with a header row, comma, semicolon or tab separated, UTF-8, optionally gzipped, up to
+        DATASET_MAX_BYTES. It streams to disk; the answer has the preview (columns, first rows,
+        the engine's guess of the mapping), as the upload page shows it.
+        """
+        return self.ingest(request, pk)
+
+
+class DatasetUpload(_UploadView):
+    parser_classes = [CsvUploadParser, GzipUploadParser, RawUploadParser]
+
+    @extend_schema(
+        operation_id="audits_datasets_upload",
+        request=RAW_BODY,
+        responses={201: DatasetDetailSerializer},
+    )
+    def put(self, request: Request, pk: int, filename: str) -> Response:
+        """Upload a predictions file as the raw body, named by the address.
+
+        `curl -T predictions.csv -H "Content-Type: text/csv" .../audits/1/datasets/` sends this.
+        Each upload is a new dataset.
+        """
+        return self.ingest(request, pk)
+
+
+class DatasetDetail(APIView):
+    @extend_schema(responses={200: DatasetDetailSerializer})
+    def get(self, request: Request, pk: int, dataset_pk: int) -> Response:
+        """One dataset with its preview: columns, first rows, distinct values, the mapping guess."""
+        dataset = dataset_get_for_user(
+            user_of(request), audit_pk=pk, dataset_pk=dataset_pk, action=Action.VIEW
+        )
+        return Response(DatasetDetailSerializer(dataset).data)
