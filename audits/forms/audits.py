@@ -60,9 +60,10 @@ class AuditForm(forms.ModelForm):
             version_field.label_from_instance = lambda v: (  # type: ignore[method-assign, assignment]  # a per-field label, set on the instance
                 f"{v.checklist.title} — version {v.number}"
             )
-            only = versions.first() if versions.count() == 1 else None
-            if only is not None:
-                self.fields["checklist_version"].initial = only.pk
+            # The newest published version is the sensible start; older ones stay choosable.
+            newest = versions.order_by("-published_at", "-number").first()
+            if newest is not None:
+                self.fields["checklist_version"].initial = newest.pk
             if len(teams or []) == 1:
                 self.fields["team"].initial = teams[0].pk
         else:

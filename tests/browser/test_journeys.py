@@ -196,7 +196,7 @@ def test_admin_journey(
     page.locator(f"input[name=_selected_action][value='{default_version.pk}']").check()
     page.select_option("select[name=action]", label="Create a new draft from selected version")
     page.click("button[name=index]")
-    draft = ChecklistVersion.objects.get(checklist=default_version.checklist, number=2)
+    draft = ChecklistVersion.objects.get(checklist=default_version.checklist, status="draft")
     page.goto(f"/admin/checklists/checklistversion/{draft.pk}/change/")
     text = page.locator("textarea[name$='-text']").first
     text.fill(text.input_value() + " (revised wording)")
