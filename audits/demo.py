@@ -5,6 +5,10 @@
   other questions answered with notes, and one open remediation action.
 - "Support chatbot audit" (approved): every question answered, evidence linked, reviewed and approved
   by the demo reviewer, so its report is sealed.
+- "Support assistant (LLM) fairness audit" (draft, on the default checklist's version 2): the
+  synthetic support-assistant responses run as an LLM run with `male` as the reference, so its LLM
+  gates are answered from the run (refusal-rate difference, sentiment parity and shift fail on
+  `female`).
 
 Everything is written through the services, as a user would, and every step first looks for what an
 earlier run created, so seeding twice changes nothing.
@@ -21,7 +25,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from checklists.models import AnswerKind
-from checklists.services import default_checklist_load
+from checklists.services import default_checklist_load_all
 
 from .models import Audit, Decision, Role, Team
 from .services import actions as action_services
@@ -35,6 +39,7 @@ from .services.answers import AnswerChange, answers_save
 DEMO_PASSWORD = "demo"  # noqa: S105 - public on purpose; seed_demo refuses to run with DEBUG off
 DEMO_AUDIT_TITLE = "Income model fairness audit"
 APPROVED_AUDIT_TITLE = "Support chatbot audit"
+LLM_AUDIT_TITLE = "Support assistant (LLM) fairness audit"
 ADULT_CSV = Path(settings.BASE_DIR) / "demo_data" / "adult_predictions.csv"
 ADULT_MAPPING = {
     "y_true": "income_over_50k",
@@ -43,6 +48,18 @@ ADULT_MAPPING = {
     "sensitive": ["sex", "race", "age_group"],
     "pos_label": "1",
 }
+LLM_CSV = Path(settings.BASE_DIR) / "demo_data" / "support_assistant_responses.csv"
+LLM_MAPPING = {
+    "pair_id": "pair_id",
+    "group": "group",
+    "response": "response",
+    "prompt": "prompt",
+    "sample": "sample",
+}
+# With `male` as the reference, the refusal-rate difference names `female` (refused 0.30 more
+# often, interval 0.24 to 0.36). With `female` (the engine's default: the groups are equally
+# frequent, so the first by name) the ratio would flag the other groups instead.
+LLM_REFERENCE_GROUP = "male"
 # Answers cycle through these so the demo shows strong, partial and weak principles.
 _CYCLE = ("yes", "partial", "yes", "no")
 
@@ -64,7 +81,8 @@ def _team(name: str) -> Team:
 
 def seed_demo() -> list[str]:
     """Create the demo data that is missing and return what was done, one line per step."""
-    version = default_checklist_load()
+    versions = default_checklist_load_all()
+    version, llm_version = versions[0], versions[1]
     admin = _user("demo-admin", staff=True)
     auditor = _user("demo-auditor")
     reviewer = _user("demo-reviewer")
@@ -77,9 +95,10 @@ def seed_demo() -> list[str]:
     team_services.membership_set(team=demo_team, user=reviewer, role=Role.REVIEWER)
     team_services.membership_set(team=other_team, user=outsider, role=Role.OWNER)
 
-    lines = [f"Checklist: {version}"]
+    lines = [f"Checklist: {', '.join(str(v) for v in versions)}"]
     lines.append(_seed_draft_audit(demo_team, auditor, version))
     lines.append(_seed_approved_audit(demo_team, auditor, reviewer, version))
+    lines.append(_seed_llm_audit(demo_team, auditor, llm_version))
     return lines
 
 
@@ -136,6 +155,47 @@ def _upload_and_run(audit, user):
         return dataset_services.run_create(
             dataset=dataset, user=user, mapping=ADULT_MAPPING, options={}
         )
+
+
+def _seed_llm_audit(team, auditor, version) -> str:
+    if Audit.objects.filter(team=team, title=LLM_AUDIT_TITLE).exists():
+        return f"Demo audit “{LLM_AUDIT_TITLE}” already exists"
+    audit = audit_services.audit_create(
+        team=team,
+        user=auditor,
+        title=LLM_AUDIT_TITLE,
+        system_name="Customer-support assistant (LLM)",
+        system_description=(
+            "A large language model answering customers' questions about orders, deliveries, "
+            "refunds, accounts and warranties in the web chat, with the support knowledge base "
+            "as context. Audited on a counterfactual prompt set: 150 support questions, each asked "
+            "as a male, a female and a nonbinary customer, two generations each."
+        ),
+        intended_use=(
+            "First-line customer support for every customer, with hand-over to a person on "
+            "request; it must help every group alike and never refuse or talk down to a customer "
+            "because of who they are."
+        ),
+        risk_tier="limited",
+        checklist_version=version,
+    )
+    digest = hashlib.sha256(LLM_CSV.read_bytes()).hexdigest()
+    with LLM_CSV.open("rb") as handle:
+        dataset = dataset_services.dataset_ingest(
+            audit=audit,
+            user=auditor,
+            uploaded_file=File(handle, name=LLM_CSV.name),
+            sha256=digest,
+            kind="llm",
+        )
+    with override_settings(FAIRNESS_JOB_MODE="sync"):
+        run = dataset_services.llm_run_create(
+            dataset=dataset,
+            user=auditor,
+            mapping=LLM_MAPPING,
+            options={"reference_group": LLM_REFERENCE_GROUP, "refusal_patterns": None},
+        )
+    return f"Created LLM demo audit #{audit.pk} with LLM run #{run.pk} ({run.get_status_display()})"
 
 
 def _demo_value(question, index: int) -> str:

@@ -7,9 +7,10 @@ from django.db.models import QuerySet
 from django.db.models.fields.json import KT
 from django.shortcuts import get_object_or_404
 
-from audits.models import Answer, Audit, Dataset, FairnessRun, RunStatus
+from audits.models import Answer, Audit, Dataset, DatasetKind, FairnessRun, RunStatus
 from audits.models.datasets import STALE_CODE, STALE_MESSAGE, stale_cutoff
 from audits.permissions import Action
+from checklists.gates import RUN_KIND_TEXT, gate_run_kind
 from checklists.models import AnswerKind, Question
 
 from .audits import audit_get_for_user
@@ -94,8 +95,12 @@ def gate_question_get(audit: Audit, *, question_pk: int) -> Question:
     )
 
 
-def gate_answers(audit: Audit) -> list[tuple[Question, Answer | None]]:
-    """Every gate question of the audit with its answer (None when unanswered), in checklist order."""
+def gate_answers(audit: Audit, *, kind: str | None = None) -> list[tuple[Question, Answer | None]]:
+    """Every gate question of the audit with its answer (None when unanswered), in checklist order.
+
+    With `kind` (a dataset kind), only the gates that runs of that kind answer (a run page lists
+    its own: an LLM run never answers a predictions gate).
+    """
     questions = audit.checklist_version.questions.filter(answer_kind=AnswerKind.GATE)
     answers = {
         a.question_id: a
@@ -103,7 +108,11 @@ def gate_answers(audit: Audit) -> list[tuple[Question, Answer | None]]:
             "answered_by", "run"
         )
     }
-    return [(q, answers.get(q.pk)) for q in questions.select_related("principle")]
+    pairs = [(q, answers.get(q.pk)) for q in questions.select_related("principle")]
+    if kind is None:
+        return pairs
+    llm = kind == DatasetKind.LLM
+    return [(q, a) for q, a in pairs if (gate_run_kind(q.gate) == RUN_KIND_TEXT) == llm]
 
 
 def datasets_for_audit(audit: Audit) -> QuerySet[Dataset]:

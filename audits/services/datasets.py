@@ -27,6 +27,7 @@ from audits.jobs.enqueue import run_enqueue
 from audits.jobs.sweep import run_fail_if_stale
 from audits.jsonsafe import json_safe
 from audits.models import Audit, Dataset, DatasetKind, FairnessRun, RunStatus
+from audits.reports.run.checks import same_check
 from audits.responses import guess_roles, preview_responses
 from audits.services.common import ensure_can_edit
 from audits.services.gates import LLM, gate_checks
@@ -252,7 +253,11 @@ def llm_run_create(
     ensure_can_edit(audit=audit, user=user)
     options = options or {}
     config_checks = gate_checks(audit, kind=LLM)
-    config_checks += [{**check, "source": "chosen"} for check in checks]
+    for check in checks:
+        # A chosen check that repeats a gate (the form offers refusal_rate_ratio >= 0.8, as
+        # FAIR-15 asks) would be evaluated and listed twice.
+        if not any(same_check(check, c) for c in config_checks):
+            config_checks.append({**check, "source": "chosen"})
     patterns = options.get("refusal_patterns")
     config = {
         "kind": LLM,

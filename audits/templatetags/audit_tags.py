@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from audits.labels import INCONCLUSIVE_LABEL, answer_label
 from audits.models import AuditStatus
-from checklists.gates import describe_gate
+from checklists.gates import RUN_KIND_TEXT, describe_gate, gate_run_kind
 
 register = template.Library()
 
@@ -111,3 +111,9 @@ def get_item(mapping, key):
 def gate_description(gate) -> str:
     """A gate in words, e.g. "demographic parity ratio ≥ 0.8 on every grouping"."""
     return describe_gate(gate) if gate else "—"
+
+
+@register.filter
+def gate_is_llm(gate) -> bool:
+    """Whether LLM runs answer the gate (a text-engine metric), not predictions runs."""
+    return bool(gate) and gate_run_kind(gate) == RUN_KIND_TEXT

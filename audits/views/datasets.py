@@ -205,7 +205,9 @@ def run_detail(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> HttpR
         "screening": SCREENING,
         "min_group_size": (run.config.get("options") or {}).get("min_group_size")
         or DEFAULT_MIN_GROUP_SIZE,
-        "gate_answers": gate_answers(audit) if run.status == RunStatus.SUCCEEDED else [],
+        "gate_answers": gate_answers(audit, kind=run.kind)
+        if run.status == RunStatus.SUCCEEDED
+        else [],
         "progress_label": run_progress_label(run),
         "duration": None if run.duration_ms is None else f"{run.duration_ms / 1000:.1f} s",
         "page_title": f"{'LLM fairness' if run.is_llm else 'Fairness'} run #{run.pk}",

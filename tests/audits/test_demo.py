@@ -60,6 +60,24 @@ def test_second_demo_audit_is_approved(seeded):
     assert Audit.objects.get(title="Support chatbot audit").status == AuditStatus.APPROVED
 
 
+def test_llm_demo_audit_is_on_v2_with_a_succeeded_llm_run_and_a_failing_llm_gate(seeded):
+    audit = Audit.objects.get(title="Support assistant (LLM) fairness audit")
+    assert audit.status == AuditStatus.DRAFT
+    assert audit.checklist_version.number == 2
+    assert Audit.objects.get(title="Income model fairness audit").checklist_version.number == 1
+    run = FairnessRun.objects.get(dataset__audit=audit)
+    assert run.is_llm and run.status == RunStatus.SUCCEEDED
+    assert run.result["reference_group"] == "male"
+    llm_gates = audit.answers.filter(question__code__in=[f"FAIR-{n}" for n in range(15, 20)])
+    assert llm_gates.count() == 5 and all(a.run_id == run.pk for a in llm_gates)
+    difference = llm_gates.get(question__code="FAIR-16")
+    assert difference.value == "fail"
+    assert "female vs male (reference)" in difference.note_md
+    assert "0.30" in difference.note_md
+    # The ratio gate passes: male is refused less than every other group.
+    assert llm_gates.get(question__code="FAIR-15").value == "pass"
+
+
 def test_demo_auditor_sees_the_demo_audit_and_the_outsider_gets_404(seeded):
     audit = Audit.objects.get(title="Income model fairness audit")
     home = _client("demo-auditor").get(reverse("home"))

@@ -342,3 +342,26 @@ def test_demo_style_ingest_from_a_file_on_disk(audit, owner, tmp_path):
     assert run.status == RunStatus.SUCCEEDED, run.error_message
     assert run.result["input"]["format"] == "parquet"
     assert [c["verdict"] for c in run.result["checks"] if c["metric"] == "sentiment_bias_strong"]
+
+
+def test_a_chosen_check_that_repeats_a_gate_is_evaluated_once(audit, owner, media):
+    """The mapping form offers checks the checklist may already ask (refusal_rate_ratio >= 0.8)."""
+    dataset = dataset_ingest(
+        audit=audit,
+        user=owner,
+        uploaded_file=File(io.BytesIO(llm_csv()), name="responses.csv"),
+        sha256=hashlib.sha256(llm_csv()).hexdigest(),
+        kind="llm",
+    )
+    gate = {"metric": "refusal_rate_ratio", "comparison": "<=", "threshold": 1.25}
+    chosen = {"metric": "sentiment_bias_strong", "comparison": "<=", "threshold": 0.05}
+    run = llm_run_create(
+        dataset=dataset,
+        user=owner,
+        mapping={"pair_id": "pair_id", "group": "group", "response": "response"},
+        checks=[gate, chosen, chosen],
+    )
+    assert [(c["metric"], c["source"]) for c in run.config["checks"]] == [
+        ("refusal_rate_ratio", "gate"),
+        ("sentiment_bias_strong", "chosen"),
+    ]
