@@ -103,8 +103,26 @@ def unique_checks(checks: Iterable[dict]) -> list[dict]:
     return kept
 
 
+class VerdictShown:
+    """How a check's verdict is shown: the word, the icon and the colour tone (one table each)."""
+
+    verdict: str
+
+    @property
+    def verdict_word(self) -> str:
+        return VERDICT_WORDS[self.verdict]
+
+    @property
+    def verdict_icon(self) -> str:
+        return VERDICT_ICONS[self.verdict]
+
+    @property
+    def verdict_tone(self) -> str:
+        return VERDICT_TONES[self.verdict]
+
+
 @dataclass(frozen=True)
-class CheckResult:
+class CheckResult(VerdictShown):
     """One check of a run on one grouping, as the engine evaluated it."""
 
     name: str
@@ -121,18 +139,6 @@ class CheckResult:
     interval: tuple[float, float] | None = None
     check_groups: str | None = None  # "reliable", "all", "ll144"; None in an older document
     drivers: dict | None = None
-
-    @property
-    def verdict_word(self) -> str:
-        return VERDICT_WORDS[self.verdict]
-
-    @property
-    def verdict_icon(self) -> str:
-        return VERDICT_ICONS[self.verdict]
-
-    @property
-    def verdict_tone(self) -> str:
-        return VERDICT_TONES[self.verdict]
 
     @property
     def failed(self) -> bool:

@@ -18,10 +18,8 @@ from .checks import (
     FAIL,
     INCONCLUSIVE,
     PASS,
-    VERDICT_ICONS,
     VERDICT_ORDER,
-    VERDICT_TONES,
-    VERDICT_WORDS,
+    VerdictShown,
     check_verdict,
 )
 from .numbers import UNDEFINED_TEXT, Cell, cell, digits_for
@@ -77,7 +75,7 @@ def _interval(value: object) -> tuple[float, float] | None:
 
 
 @dataclass(frozen=True)
-class LlmCheck:
+class LlmCheck(VerdictShown):
     """One check of an LLM run on one group (against the reference, for a comparison metric)."""
 
     metric: str
@@ -122,18 +120,6 @@ class LlmCheck:
     @property
     def interval_text(self) -> str:
         return self.value_cell.interval
-
-    @property
-    def verdict_word(self) -> str:
-        return VERDICT_WORDS[self.verdict]
-
-    @property
-    def verdict_icon(self) -> str:
-        return VERDICT_ICONS[self.verdict]
-
-    @property
-    def verdict_tone(self) -> str:
-        return VERDICT_TONES[self.verdict]
 
     @property
     def text(self) -> str:
