@@ -7,11 +7,10 @@ writes the report and maps the outcome to an exit status.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audits.management.report_output import EXIT_BAD_INPUT, exit_on_verdicts, write_report
 from fairness import (
     CHECK_GROUPS,
     DEFAULT_BOOTSTRAP_DRAWS,
@@ -35,9 +34,6 @@ from fairness import (
     count_sql,
     format_text,
 )
-
-EXIT_CHECK_FAILED = 1
-EXIT_BAD_INPUT = 2
 
 
 class Command(BaseCommand):
@@ -180,25 +176,9 @@ class Command(BaseCommand):
         except (DatasetError, ValueError) as error:
             raise CommandError(str(error), returncode=EXIT_BAD_INPUT) from None
         text = report.to_json() + "\n" if options["format"] == "json" else format_text(report)
-        if options["output"]:
-            try:
-                Path(options["output"]).write_text(text, encoding="utf-8")
-            except OSError as error:
-                raise CommandError(
-                    f"Cannot write {options['output']}: {error.strerror}.",
-                    returncode=EXIT_BAD_INPUT,
-                ) from None
-            self.stderr.write(f"Report written to {options['output']}.")
-        else:
-            self.stdout.write(text, ending="")
-        failed = report.failed_checks
-        inconclusive = report.inconclusive_checks if options["strict"] else []
-        if failed or inconclusive:
-            parts = [
-                f"{len(found)} check(s) {what}: "
-                + "; ".join(f"{c['name']} on {c['grouping']}" for c in found)
-                + "."
-                for found, what in ((failed, "failed"), (inconclusive, "inconclusive (--strict)"))
-                if found
-            ]
-            raise CommandError(" ".join(parts), returncode=EXIT_CHECK_FAILED)
+        write_report(self, text, options["output"])
+        exit_on_verdicts(
+            report.failed_checks,
+            report.inconclusive_checks if options["strict"] else [],
+            describe=lambda c: f"{c['name']} on {c['grouping']}",
+        )

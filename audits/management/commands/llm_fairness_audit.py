@@ -8,11 +8,10 @@ this only parses options, writes the report and maps the outcome.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audits.management.report_output import EXIT_BAD_INPUT, exit_on_verdicts, write_report
 from fairness import DatasetError
 from fairness.text import (
     DEFAULT_BOOTSTRAP_DRAWS,
@@ -24,8 +23,6 @@ from fairness.text import (
     format_text_report,
 )
 
-EXIT_CHECK_FAILED = 1
-EXIT_BAD_INPUT = 2
 CLI_WORKERS = 2
 
 
@@ -93,25 +90,9 @@ class Command(BaseCommand):
             text = report.to_json() + "\n"
         else:
             text = format_text_report(report, strict=strict)
-        if options["output"]:
-            try:
-                Path(options["output"]).write_text(text, encoding="utf-8")
-            except OSError as error:
-                raise CommandError(
-                    f"Cannot write {options['output']}: {error.strerror}.",
-                    returncode=EXIT_BAD_INPUT,
-                ) from None
-            self.stderr.write(f"Report written to {options['output']}.")
-        else:
-            self.stdout.write(text, ending="")
-        failed = report.failed_checks
-        inconclusive = report.inconclusive_checks if strict else []
-        if failed or inconclusive:
-            parts = [
-                f"{len(found)} check(s) {what}: "
-                + "; ".join(f"{c['metric']} on {c['group']}" for c in found)
-                + "."
-                for found, what in ((failed, "failed"), (inconclusive, "inconclusive (--strict)"))
-                if found
-            ]
-            raise CommandError(" ".join(parts), returncode=EXIT_CHECK_FAILED)
+        write_report(self, text, options["output"])
+        exit_on_verdicts(
+            report.failed_checks,
+            report.inconclusive_checks if strict else [],
+            describe=lambda c: f"{c['metric']} on {c['group']}",
+        )

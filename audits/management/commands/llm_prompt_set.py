@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audits.management.report_output import EXIT_BAD_INPUT
 from fairness.text import PromptSetError, build_prompt_set, read_templates, write_prompt_set
-
-EXIT_BAD_INPUT = 2
 
 
 class Command(BaseCommand):
