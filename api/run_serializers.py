@@ -7,7 +7,7 @@ columns of the file, the engine's `ColumnMapping.problems()`, the form's ranges 
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from api.serializers import StrictCharField, username
@@ -39,13 +39,25 @@ class DatasetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dataset
-        fields = ["id", "original_name", "size", "sha256", "columns", "uploaded_by", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "original_name",
+            "size",
+            "sha256",
+            "columns",
+            "uploaded_by",
+            "created_at",
+        ]
+        read_only_fields = ["kind"]
 
     def get_uploaded_by(self, dataset: Dataset) -> str | None:
         return username(dataset.uploaded_by)
 
 
 class GuessSerializer(serializers.Serializer):
+    """The guessed mapping of a predictions file."""
+
     y_true = StrictCharField(allow_null=True)
     y_pred = StrictCharField(allow_null=True)
     score = StrictCharField(allow_null=True)
@@ -53,8 +65,35 @@ class GuessSerializer(serializers.Serializer):
     pos_label = StrictCharField(allow_null=True)
 
 
+class ResponsesGuessSerializer(serializers.Serializer):
+    """The guessed roles of an LLM responses file (None: no column fits the role)."""
+
+    pair_id = StrictCharField(allow_null=True)
+    group = StrictCharField(allow_null=True)
+    response = StrictCharField(allow_null=True)
+    prompt = StrictCharField(allow_null=True, required=False)
+    sample = StrictCharField(allow_null=True, required=False)
+    toxicity = StrictCharField(allow_null=True, required=False)
+    decision = StrictCharField(allow_null=True, required=False)
+    pos_label = StrictCharField(allow_null=True, required=False)
+
+
+# A dataset's guess is one of the two, by the dataset's `kind`.
+ANY_GUESS = PolymorphicProxySerializer(
+    component_name="AnyGuess",
+    serializers=[GuessSerializer, ResponsesGuessSerializer],
+    resource_type_field_name=None,
+)
+
+
+@extend_schema_field(ANY_GUESS)
+class GuessField(serializers.DictField):
+    """A predictions guess or a responses guess, whichever the dataset's kind makes."""
+
+
 class PreviewSerializer(serializers.Serializer):
-    delimiter = StrictCharField()
+    format = StrictCharField(required=False, help_text="LLM responses only: csv, jsonl or parquet.")
+    delimiter = StrictCharField(required=False, help_text="CSV files only.")
     delimiter_name = StrictCharField(required=False)
     encoding = StrictCharField(required=False)
     compressed = serializers.BooleanField(required=False)
@@ -69,7 +108,7 @@ class PreviewSerializer(serializers.Serializer):
     )
     distinct_truncated = serializers.DictField(child=serializers.BooleanField(), required=False)
     rows_sampled = serializers.IntegerField(required=False)
-    guess = GuessSerializer(help_text="The engine's guess of the mapping, from the column names.")
+    guess = GuessField(help_text="The engine's guess of the mapping, from the column names.")
 
 
 class DatasetDetailSerializer(DatasetSerializer):
