@@ -39,6 +39,13 @@ _STEMS: dict[str, str] = {}
 _NEGATE = frozenset(NEGATE)
 _SO_THIS = ("so", "this")
 _PUNCTUATION = string.punctuation
+#: The second and third word before a lexicon word, with the damping of their booster scalar.
+_FARTHER = ((2, 0.95), (3, 0.9))
+# Every word of a multi-word idiom or booster phrase: `_special_idioms_check` can only change a
+# valence when the words around it include one of these.
+_IDIOM_WORDS = frozenset(
+    word for phrase in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in phrase for word in phrase.split()
+)
 Scores = dict[str, float]
 
 
@@ -49,8 +56,9 @@ class FastVader:
     emoji pass is a loop over the characters). Otherwise the words are split and stripped as
     ``SentiText`` does (each distinct token once), lower-cased once, and every lexicon word's
     valence follows ``sentiment_valence``, ``_negation_check``, ``_special_idioms_check`` and
-    ``_least_check`` rule by rule on that list; ``_but_check`` and ``score_valence`` are the
-    library's own. ``tests/fairness/text/test_scoring.py`` checks equality on random text.
+    ``_least_check`` rule by rule on that list, and ``_but_check`` with its quirks;
+    ``score_valence`` is the library's own. ``tests/fairness/text/test_scoring.py`` checks
+    equality on random text.
     """
 
     def __init__(self) -> None:
@@ -77,11 +85,11 @@ class FastVader:
             scores: Scores = self._base.polarity_scores(text)
             return scores
         text = text.strip()
-        parts = [self._token(token) for token in text.split()]
-        words = [part[0] for part in parts]
+        known = self._tokens.get
+        parts = [known(token) or self._token(token) for token in text.split()]
         lowers = [part[1] for part in parts]
         uppers = [part[2] for part in parts]
-        n = len(words)
+        n = len(parts)
         capitals = sum(uppers)
         is_cap_diff = 0 < n - capitals < n
         lexicon = self.lexicon
@@ -97,7 +105,7 @@ class FastVader:
             else:
                 sentiments.append(self._valence(i, lowers, uppers, is_cap_diff))
         if "but" in lowers:
-            sentiments = SentimentIntensityAnalyzer._but_check(words, sentiments)
+            sentiments = _but_check(lowers, sentiments)
         scores = self._base.score_valence(sentiments, text)
         return scores
 
@@ -120,30 +128,26 @@ class FastVader:
                 valence += C_INCR
             else:
                 valence -= C_INCR
-        for start_i in range(3):
-            if i <= start_i:
+        # The three words before, nearest first (the library's loop over start_i, written out):
+        # a word in the lexicon is skipped; else its booster scalar (damped by distance) is
+        # added and the negation rule of that distance applied; idioms at the third.
+        if i > 0 and lowers[i - 1] not in lexicon:
+            before = lowers[i - 1]
+            if before in BOOSTER_DICT:
+                valence += _scalar(before, uppers[i - 1], valence, is_cap_diff)
+            if before in _NEGATE or "n't" in before:
+                valence = valence * N_SCALAR
+        for distance, damping in _FARTHER:
+            if i < distance:
                 break
-            j = i - (start_i + 1)
-            before = lowers[j]
+            before = lowers[i - distance]
             if before in lexicon:
                 continue
-            scalar = 0.0  # scalar_inc_dec
             if before in BOOSTER_DICT:
-                scalar = BOOSTER_DICT[before]
-                if valence < 0:
-                    scalar *= -1
-                if uppers[j] and is_cap_diff:
-                    if valence > 0:
-                        scalar += C_INCR
-                    else:
-                        scalar -= C_INCR
-            if start_i == 1 and scalar != 0:
-                scalar = scalar * 0.95
-            if start_i == 2 and scalar != 0:
-                scalar = scalar * 0.9
-            valence = valence + scalar
-            valence = _negation_check(valence, lowers, start_i, i)
-            if start_i == 2:
+                scalar = _scalar(before, uppers[i - distance], valence, is_cap_diff)
+                valence += scalar * damping if scalar != 0 else scalar
+            valence = _negation_check(valence, lowers, distance - 1, i)
+            if distance == 3 and not _IDIOM_WORDS.isdisjoint(lowers[i - 2 : i + 1]):
                 valence = _special_idioms_check(valence, lowers, i)
         # _least_check
         if i > 1 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
@@ -152,6 +156,40 @@ class FastVader:
         elif i > 0 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
             valence = valence * N_SCALAR
         return valence
+
+
+def _scalar(before: str, upper: bool, valence: float, is_cap_diff: bool) -> float:
+    """``scalar_inc_dec`` of a booster word before a lexicon word of this valence."""
+    scalar: float = BOOSTER_DICT[before]
+    if valence < 0:
+        scalar *= -1
+    if upper and is_cap_diff:
+        if valence > 0:
+            scalar += C_INCR
+        else:
+            scalar -= C_INCR
+    return scalar
+
+
+def _but_check(lowers: list[str], sentiments: list[float]) -> list[float]:
+    """``SentimentIntensityAnalyzer._but_check`` on the lower-cased words, its quirks kept.
+
+    The library walks the list while it rewrites it and finds each value's position with
+    ``sentiments.index(value)`` (the first equal value, not the current one); the same walk is
+    done here in place. A zero is skipped: it would be rewritten to 0.0, which sums, compares and
+    counts (as neutral) exactly as 0 does, and skipping it saves most of the quadratic ``index``.
+    """
+    but = lowers.index("but")
+    for k in range(len(sentiments)):
+        sentiment = sentiments[k]
+        if sentiment == 0:
+            continue
+        first = sentiments.index(sentiment)
+        if first < but:
+            sentiments[first] = sentiment * 0.5
+        elif first > but:
+            sentiments[first] = sentiment * 1.5
+    return sentiments
 
 
 def _negated(word: str) -> bool:
