@@ -116,30 +116,60 @@ class ChecklistAdmin(admin.ModelAdmin):
         return obj.n_versions
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(admin.TabularInline):
+    """The version's questions as one compact table: the order is edited here, the rest on the
+    question's own page (the "edit" link).
+
+    Fifty stacked forms made the change page 18,500 px and 2.5 s, and saving one question took
+    7.4 s (every inline validated and re-rendered): now a question is saved on its own page and
+    the table only reorders.
+    """
+
     model = Question
-    form = QuestionAdminForm
     extra = 0
     ordering = ("principle__order", "order", "code")
-    fieldsets = [
-        (None, {"fields": [("order", "principle", "code"), "text", ("answer_kind", "weight", "required", "evidence_required")]}),
-        ("Guidance, choices, references and gate", {"classes": ["collapse"], "fields": ["guidance_md", "choices", "references", "gate"]}),
-    ]  # fmt: skip
+    fields = ("order", "edit_link", "principle", "question_text", "answer_kind", "weight", "flags")
+    readonly_fields = ("edit_link", "principle", "question_text", "answer_kind", "weight", "flags")
     formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})},
+        models.PositiveIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 5em"})},
     }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("principle")
 
     def _editable(self, obj) -> bool:
         return obj is None or obj.is_editable
 
     def has_add_permission(self, request, obj=None) -> bool:
-        return self._editable(obj) and super().has_add_permission(request, obj)
+        return False  # a question is added on its own page (link above the table)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return self._editable(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self._editable(obj) and super().has_delete_permission(request, obj)
+
+    @admin.display(description="code")
+    def edit_link(self, obj: Question):
+        url = reverse("admin:checklists_question_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.code)
+
+    @admin.display(description="question")
+    def question_text(self, obj: Question) -> str:
+        return _short(obj.text)
+
+    @admin.display(description="required / evidence / gate")
+    def flags(self, obj: Question) -> str:
+        marks = [
+            "required" if obj.required else "optional",
+            "evidence" if obj.evidence_required else "",
+            "gate" if obj.gate else "",
+        ]
+        return ", ".join(m for m in marks if m)
+
+
+def _short(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[: length - 3] + "..."
 
 
 @admin.register(ChecklistVersion)
@@ -157,7 +187,7 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
     list_filter = ("status", "checklist")
     list_select_related = ("checklist", "published_by")
     search_fields = ("checklist__title", "checklist__slug", "changelog")
-    readonly_fields = ("status", "created_at", "published_at", "published_by")
+    readonly_fields = ("status", "created_at", "published_at", "published_by", "add_question")
     inlines = [QuestionInline]
     actions = ["publish_selected", "new_draft_from_selected", "retire_selected", "export_selected"]
 
@@ -166,8 +196,22 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
 
     fields = (
         "checklist", "number", "status", "changelog", "bands", "principle_weights",
-        "created_at", "published_at", "published_by",
+        "created_at", "published_at", "published_by", "add_question",
     )  # fmt: skip
+
+    @admin.display(description="questions")
+    def add_question(self, obj: ChecklistVersion | None):
+        if obj is None or obj.pk is None:
+            return "Save the version first, then add its questions."
+        if not obj.is_editable:
+            return "This version is frozen: its questions are shown below, read-only."
+        url = reverse("admin:checklists_question_add") + f"?version={obj.pk}"
+        return format_html(
+            '<a class="addlink" href="{}">Add a question to this version</a> '
+            "(each question is edited on its own page: the code links below; the order is "
+            "edited in the table)",
+            url,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # A draft keeps its checklist; only a new version picks one.
@@ -349,7 +393,23 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.display(description="text")
     def short_text(self, obj: Question) -> str:
-        return obj.text if len(obj.text) <= 80 else obj.text[:77] + "..."
+        return _short(obj.text)
+
+    def _back_to_version(self, request: HttpRequest, obj: Question) -> HttpResponse | None:
+        """After "Save", the version the question belongs to (where the table of questions is)."""
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:checklists_checklistversion_change", args=[obj.version_id])
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self._back_to_version(request, obj) or response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        return self._back_to_version(request, obj) or response
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "version":

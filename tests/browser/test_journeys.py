@@ -199,10 +199,13 @@ def test_admin_journey(
     page.click("button[name=index]")
     draft = ChecklistVersion.objects.get(checklist=default_version.checklist, status="draft")
     page.goto(f"/admin/checklists/checklistversion/{draft.pk}/change/")
-    text = page.locator("textarea[name$='-text']").first
-    text.fill(text.input_value() + " (revised wording)")
     shot(page, "09-admin-draft")
+    # The version's questions are a table; a question is edited on its own page.
+    page.locator("td.field-edit_link a").first.click()
+    text = page.locator("textarea[name=text]")
+    text.fill(text.input_value() + " (revised wording)")
     page.click("input[name=_save]")
+    page.wait_for_url(f"**/admin/checklists/checklistversion/{draft.pk}/change/")
     expect(page.locator(".messagelist")).to_be_visible()
     page.goto("/admin/checklists/checklistversion/")
     page.locator(f"input[name=_selected_action][value='{draft.pk}']").check()

@@ -145,11 +145,68 @@ def test_published_version_page_has_no_editable_question_inline(admin_client, pu
     assert "frozen" in page
 
 
-def test_draft_version_page_edits_its_questions_inline(admin_client, draft_version):
+def test_draft_version_page_lists_its_questions_as_a_table(admin_client, draft_version):
     url = reverse("admin:checklists_checklistversion_change", args=[draft_version.pk])
     page = admin_client.get(url).content.decode()
-    assert 'name="questions-0-text"' in page
+    # One small order box per question; the text is edited on the question's own page.
+    assert 'name="questions-0-order"' in page
+    assert 'name="questions-0-text"' not in page
+    first = draft_version.questions.order_by("principle__order", "order", "code").first()
+    assert reverse("admin:checklists_question_change", args=[first.pk]) in page
+    assert reverse("admin:checklists_question_add") + f"?version={draft_version.pk}" in page
     assert reverse("admin:checklists_checklistversion_preview", args=[draft_version.pk]) in page
+
+
+def _version_post(version, orders: dict[int, int]) -> dict[str, str]:
+    questions = list(version.questions.order_by("principle__order", "order", "code"))
+    data = {
+        "number": str(version.number),
+        "changelog": version.changelog,
+        "bands": json.dumps(version.bands),
+        "principle_weights": json.dumps(version.principle_weights),
+        "questions-TOTAL_FORMS": str(len(questions)),
+        "questions-INITIAL_FORMS": str(len(questions)),
+    }
+    for i, question in enumerate(questions):
+        data[f"questions-{i}-id"] = str(question.pk)
+        data[f"questions-{i}-version"] = str(version.pk)
+        data[f"questions-{i}-order"] = str(orders.get(question.pk, question.order))
+    return data
+
+
+def test_the_question_table_reorders_a_draft(admin_client, draft_version):
+    question = draft_version.questions.get(code="FAIR-02")
+    url = reverse("admin:checklists_checklistversion_change", args=[draft_version.pk])
+    response = admin_client.post(url, _version_post(draft_version, {question.pk: 99}))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question.refresh_from_db()
+    assert question.order == 99
+    assert question.text  # nothing else of the question was touched
+
+
+def test_saving_a_question_goes_back_to_its_version(admin_client, draft_version):
+    question = draft_version.questions.get(code="FAIR-02")
+    url = reverse("admin:checklists_question_change", args=[question.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        {
+            "version": draft_version.pk,
+            "principle": question.principle_id,
+            "text": "Was the training data examined for bias, group by group?",
+            "choices": json.dumps(question.choices),
+            "references": json.dumps(question.references),
+            "gate": json.dumps(question.gate) if question.gate else "",
+            "required": "on" if question.required else "",
+            "evidence_required": "on" if question.evidence_required else "",
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version_url = reverse("admin:checklists_checklistversion_change", args=[draft_version.pk])
+    assert response["Location"] == version_url
+    question.refresh_from_db()
+    assert question.text == "Was the training data examined for bias, group by group?"
 
 
 def test_admin_cannot_delete_a_published_version(admin_client, published_version):
