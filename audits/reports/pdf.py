@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .builder import AuditReport
+from .coverage import report_coverage
 from .gc_passes import fewer_gc_passes
 from .run.groupings import SCREENING
 
@@ -134,6 +135,7 @@ def report_context(report: AuditReport, *, for_print: bool) -> dict:
         "other_runs": [run for run in report.runs if not run.succeeded],
         "screening": SCREENING,
         "json_snapshot": report.snapshot("json"),
+        "coverage": report_coverage(report),
         "radar_url": chart("radar", report.radar_svg),
         "status_badge": STATUS_BADGES.get(report.status, ("secondary", "•")),
         "chart_resources": resources,

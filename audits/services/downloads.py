@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from audits.models import Audit, SnapshotKind
 from audits.reports.builder import build_report
+from audits.reports.coverage import coverage_csv, report_coverage
 from audits.reports.exports import answers_csv, export_json, metrics_csv
 from audits.reports.pdf import render_report_pdf, report_filename
 from audits.services.snapshots import snapshot_content, snapshots_pending
@@ -29,6 +30,7 @@ class ReportKind(StrEnum):
     JSON = "json"
     ANSWERS_CSV = "answers_csv"
     METRICS_CSV = "metrics_csv"
+    COVERAGE_CSV = "coverage_csv"
 
 
 class ReportBeingSealed(Exception):
@@ -66,6 +68,8 @@ def report_file(*, audit: Audit, kind: ReportKind) -> ReportFile:
     report = build_report(audit, charts=False)
     if kind == ReportKind.ANSWERS_CSV:
         content, suffix = answers_csv(report), "-answers"
+    elif kind == ReportKind.COVERAGE_CSV:
+        content, suffix = coverage_csv(report_coverage(report)), "-coverage"
     else:
         content, suffix = metrics_csv(report), "-metrics"
     return ReportFile(content, CSV_TYPE, report_filename(audit.pk, audit.title, "csv", suffix))

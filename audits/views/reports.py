@@ -14,6 +14,7 @@ from audits import selectors
 from audits.models import Audit
 from audits.permissions import Action
 from audits.reports.builder import build_report
+from audits.reports.coverage import report_coverage
 from audits.reports.pdf import PAGE_TEMPLATE, report_context
 from audits.selectors.reports import audit_is_sealing
 from audits.services.downloads import ReportBeingSealed, ReportFile, ReportKind, report_file
@@ -28,6 +29,20 @@ def report_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context["snapshots"] = report.snapshots
     context["sealing"] = audit_is_sealing(audit, report.snapshots)
     return render(request, PAGE_TEMPLATE, context)
+
+
+@login_required
+def coverage_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Where the audit stands on each framework part its checklist cites (or does not)."""
+    audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.VIEW)
+    report = build_report(audit, charts=False)
+    context = {"audit": audit, "coverage": report_coverage(report)}
+    return render(request, "audits/coverage.html", context)
+
+
+@login_required
+def report_coverage_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _download(request, pk, ReportKind.COVERAGE_CSV)
 
 
 @login_required
@@ -85,4 +100,6 @@ urlpatterns = [
     path("audits/<int:pk>/export.json", report_json, name="export_json"),
     path("audits/<int:pk>/answers.csv", report_answers_csv, name="answers_csv"),
     path("audits/<int:pk>/metrics.csv", report_metrics_csv, name="metrics_csv"),
+    path("audits/<int:pk>/coverage/", coverage_page, name="coverage"),
+    path("audits/<int:pk>/coverage.csv", report_coverage_csv, name="coverage_csv"),
 ]

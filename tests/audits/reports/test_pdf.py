@@ -94,7 +94,9 @@ def test_pdf_shows_cover_facts_review_history_and_appendix(demo_pdf):
         "AI ethics and fairness audit, version 1",
         "Changes requested",
         "Attach the data bias report for each split",
-        "A.3 Library versions",
+        "A.3 Framework coverage",
+        "EU AI Act",
+        "A.4 Library versions",
         "fairlearn 0.15.0",
         "d31611891bad7ece9d48000daeca62ec",  # the predictions file's SHA-256
     ):
