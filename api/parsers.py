@@ -53,3 +53,11 @@ class CsvUploadParser(RawUploadParser):
 
 class GzipUploadParser(RawUploadParser):
     media_type = "application/gzip"
+
+
+class JsonLinesUploadParser(RawUploadParser):
+    media_type = "application/x-ndjson"
+
+
+class ParquetUploadParser(RawUploadParser):
+    media_type = "application/vnd.apache.parquet"

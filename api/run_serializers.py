@@ -11,7 +11,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from api.serializers import StrictCharField, username
-from audits.models import Answer, Dataset, FairnessRun, RunStatus
+from audits.models import Answer, Dataset, DatasetKind, FairnessRun, RunStatus
 from audits.models.datasets import STALE_CODE
 from audits.reports.run.checks import same_check
 from audits.services.gates import GATE_VALUES, OVERRIDE_MIN_CHARS
@@ -126,6 +126,11 @@ class DatasetUploadSerializer(serializers.Serializer):
     """Multipart: the file in `file` (or the raw body, see the operation's description)."""
 
     file = serializers.FileField(allow_empty_file=True)
+    kind = serializers.ChoiceField(
+        choices=DatasetKind.choices,
+        required=False,
+        help_text="predictions (the default) or llm (LLM responses: CSV, JSON Lines or Parquet).",
+    )
 
 
 # -- runs: configuration ------------------------------------------------------------------------
@@ -242,6 +247,11 @@ class RunSerializer(serializers.ModelSerializer):
 
     dataset = serializers.IntegerField(source="dataset_id")
     dataset_name = StrictCharField(source="dataset.original_name")
+    kind = serializers.ChoiceField(
+        choices=DatasetKind.choices,
+        read_only=True,
+        help_text="The dataset's kind: `llm` runs give an llm-fairness-report/1 document.",
+    )
     done = serializers.BooleanField(source="is_finished", help_text="Succeeded or failed.")
     stale = serializers.SerializerMethodField(
         help_text="The worker stopped before finishing: failed (retry it)."
@@ -254,6 +264,7 @@ class RunSerializer(serializers.ModelSerializer):
             "id",
             "dataset",
             "dataset_name",
+            "kind",
             "status",
             "progress",
             "done",

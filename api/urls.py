@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from api.views import answers, audits, datasets, docs, evidence, exports, gates, runs, teams
+from api.views import (
+    actions,
+    answers,
+    audits,
+    datasets,
+    docs,
+    evidence,
+    exports,
+    gates,
+    prompts,
+    runs,
+    teams,
+)
 
 app_name = "api"
 
@@ -22,6 +34,15 @@ urlpatterns = [
     path(f"{v1}audits/<int:pk>/", audits.AuditDetail.as_view(), name="audit_detail"),
     path(f"{v1}audits/<int:pk>/submit/", audits.AuditSubmit.as_view(), name="audit_submit"),
     path(f"{v1}audits/<int:pk>/reviews/", audits.AuditReviews.as_view(), name="audit_reviews"),
+    path(f"{v1}audits/<int:pk>/archive/", audits.AuditArchive.as_view(), name="audit_archive"),
+    path(f"{v1}audits/<int:pk>/reaudit/", audits.AuditReaudit.as_view(), name="audit_reaudit"),
+    path(f"{v1}audits/<int:pk>/actions/", actions.ActionList.as_view(), name="action_list"),
+    path(
+        f"{v1}audits/<int:pk>/actions/<int:action_pk>/",
+        actions.ActionDetail.as_view(),
+        name="action_detail",
+    ),
+    path(f"{v1}audits/<int:pk>/prompt-set/", prompts.PromptSet.as_view(), name="prompt_set"),
     path(f"{v1}audits/<int:pk>/answers/", answers.AnswerList.as_view(), name="answer_list"),
     path(
         f"{v1}audits/<int:pk>/answers/<int:question_pk>/",

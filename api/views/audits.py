@@ -1,4 +1,5 @@
-"""Audits: list (filtered), create, detail with scores and completion, update, submit, review.
+"""Audits: list (filtered), create, detail with scores and completion, update, submit, review,
+archive, re-audit.
 
 Thin, like the pages: a selector checks access (404 outsider, 403 role), a serializer validates, a
 service writes (and checks the role and the audit's lock again).
@@ -139,3 +140,36 @@ class AuditReviews(APIView):
         serializer.is_valid(raise_exception=True)
         review = audit_services.audit_review(audit=audit, user=user, **serializer.validated_data)
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class AuditArchive(APIView):
+    @extend_schema(request=None, responses={200: AuditDetailSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        """Archive the audit (owners only): it is kept, read-only, and leaves the work lists.
+
+        Any audit may be archived, an approved one too; there is no way back (the pages offer
+        none). 400 when it is archived already.
+        """
+        user = user_of(request)
+        audit = selectors.audit_get_for_user(user, pk=pk, action=Action.ARCHIVE)
+        audit_services.audit_archive(audit=audit, user=user)
+        return audit_detail_response(request, selectors.audit_get_for_user(user, pk=pk))
+
+
+class AuditReaudit(APIView):
+    @extend_schema(request=None, responses={201: AuditDetailSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        """Start a re-audit of an approved audit (owners only): a new audit, answered by a job.
+
+        The answer is the new audit, on the checklist's latest published version, with
+        `previous_audit` set. While `copying_answers` is true its answers are being copied (where
+        the questions still match) and it refuses writes (`audit_locked`); poll it until false.
+        The approved audit is unchanged. 400 for an audit that is not approved.
+        """
+        user = user_of(request)
+        audit = selectors.audit_get_for_user(user, pk=pk, action=Action.REAUDIT)
+        new_audit = audit_services.audit_reaudit(audit=audit, user=user)
+        new_audit = selectors.audit_get_for_user(user, pk=new_audit.pk)
+        response = audit_detail_response(request, new_audit, status_code=status.HTTP_201_CREATED)
+        response["Location"] = request.build_absolute_uri(f"/api/v1/audits/{new_audit.pk}/")
+        return response

@@ -2,7 +2,8 @@
 
 A run is configured with the mapping page's JSON (`mapping`, `options`, `extra_checks`), validated
 with the same rules (400 per field); `audits.services.datasets.run_create` adds one check per
-metric-gate question and starts it. A run whose worker went silent is shown failed, as the pages
+metric-gate question and starts it. A dataset of LLM responses takes the LLM mapping page's JSON
+(`api.llm_serializers`: `mapping` of roles, `options`, `checks`) and `llm_run_create`. A run whose worker went silent is shown failed, as the pages
 show it (`audits.selectors.datasets.run_as_seen`; the API never writes on a GET).
 
 There is no deletion: no service deletes a run (the pages keep every run, failed ones too).
@@ -10,7 +11,7 @@ There is no deletion: no service deletes a run (the pages keep every run, failed
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ApiError
+from api.llm_serializers import LlmRunCreateSerializer
 from api.run_serializers import (
     RunCreateSerializer,
     RunDetailSerializer,
@@ -25,7 +27,7 @@ from api.run_serializers import (
 )
 from api.views.common import user_of
 from audits import selectors
-from audits.models import FairnessRun, RunStatus
+from audits.models import Dataset, FairnessRun, RunStatus
 from audits.permissions import Action
 from audits.selectors.datasets import dataset_get_for_user, run_get_for_user, runs_for_audit_as_seen
 from audits.services import datasets as dataset_services
@@ -43,23 +45,45 @@ def run_response(request: Request, run: FairnessRun, *, created: bool = False) -
     return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
+# The body is the one the dataset's kind takes: predictions or LLM responses.
+ANY_RUN_CREATE = PolymorphicProxySerializer(
+    component_name="AnyRunCreate",
+    serializers=[RunCreateSerializer, LlmRunCreateSerializer],
+    resource_type_field_name=None,
+)
+
+
 class RunCreate(APIView):
-    @extend_schema(request=RunCreateSerializer, responses={201: RunDetailSerializer})
+    @extend_schema(request=ANY_RUN_CREATE, responses={201: RunDetailSerializer})
     def post(self, request: Request, pk: int, dataset_pk: int) -> Response:
         """Start a fairness run of the dataset (owner or auditor, while the audit is editable).
 
-        Every metric gate of the checklist is checked; the run answers the gates when it succeeds.
-        Poll the run (`status`, `progress`, `done`) until it is done.
+        A predictions dataset takes `mapping` (y_true, y_pred, score, sensitive), `options` and
+        `extra_checks`; an LLM responses dataset (`kind: llm`) takes `mapping` (pair_id, group,
+        response, and optionally prompt, sample, decision, toxicity, pos_label), `options`
+        (reference_group, refusal_patterns) and `checks`. Every metric gate of the checklist for
+        the dataset's kind is checked; the run answers those gates when it succeeds. Poll the run
+        (`status`, `progress`, `done`) until it is done.
         """
         user = user_of(request)
         dataset = dataset_get_for_user(
             user, audit_pk=pk, dataset_pk=dataset_pk, action=Action.ANSWER
         )
         ensure_can_edit(audit=dataset.audit, user=user)  # a locked audit: `audit_locked`
+        if dataset.is_llm:
+            return run_response(request, _llm_run_start(request, dataset), created=True)
         serializer = RunCreateSerializer(data=request.data, context={"columns": dataset.columns})
         serializer.is_valid(raise_exception=True)
         run = dataset_services.run_create(dataset=dataset, user=user, **serializer.validated_data)
         return run_response(request, run, created=True)
+
+
+def _llm_run_start(request: Request, dataset: Dataset) -> FairnessRun:
+    serializer = LlmRunCreateSerializer(data=request.data, context={"columns": dataset.columns})
+    serializer.is_valid(raise_exception=True)
+    return dataset_services.llm_run_create(
+        dataset=dataset, user=user_of(request), **serializer.validated_data
+    )
 
 
 class RunList(ListAPIView):
@@ -94,12 +118,15 @@ class RunResult(APIView):
     @extend_schema(
         responses={
             200: OpenApiResponse(
-                OpenApiTypes.OBJECT, description="The fairness-report/1 document."
+                OpenApiTypes.OBJECT,
+                description="The fairness-report/1 document (llm-fairness-report/1 for a run "
+                "of LLM responses).",
             ),
         }
     )
     def get(self, request: Request, pk: int, run_pk: int) -> Response:
-        """The run's result: the engine's `fairness-report/1` document (`409` until it succeeds)."""
+        """The run's result (`409` until it succeeds): the engine's `fairness-report/1` document,
+        or `fairness.text`'s `llm-fairness-report/1` for a run of LLM responses (`kind: llm`)."""
         run = run_get_for_user(user_of(request), audit_pk=pk, run_pk=run_pk, action=Action.VIEW)
         if run.status == RunStatus.FAILED:
             raise ApiError(

@@ -4,7 +4,6 @@ After validation, `mapping`, `options` and `checks` hold what `llm_run_create` t
 checklist's LLM gates are added by the service, always (they are listed, read-only, on the page).
 """
 
-import re
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
@@ -12,8 +11,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 
 from audits.models import Dataset
-from audits.responses import guess_positive
-from audits.services.datasets import LLM_OFFERED_CHECKS
+from audits.services.datasets import LLM_OFFERED_CHECKS, refusal_pattern_problems
 from checklists.gates import GATE_COMPARISONS
 from fairness import DatasetError
 from fairness.text import DEFAULT_REFUSAL_PATTERNS, TEXT_CHECK_METRICS, ResponseMapping
@@ -189,12 +187,7 @@ class LlmMappingForm(forms.Form):
     def clean_refusal_patterns(self) -> list[str]:
         text = self.cleaned_data.get("refusal_patterns") or ""
         patterns = [line.strip() for line in text.splitlines() if line.strip()]
-        problems = []
-        for number, pattern in enumerate(patterns, start=1):
-            try:
-                re.compile(pattern, re.IGNORECASE)
-            except re.error as error:
-                problems.append(f"line {number} ({pattern[:60]}): {error}")
+        problems = refusal_pattern_problems(patterns)
         if problems:
             raise forms.ValidationError(
                 "Not a regular expression: %(problems)s.",
@@ -214,9 +207,7 @@ class LlmMappingForm(forms.Form):
                 twice = [r for r in ROLE_FIELDS if roles[r] and roles[r] == column]
                 self.add_error(twice[-1] if twice else None, str(error))
         pos_label = (data.get("pos_label_other") or "").strip() or data.get("pos_label") or None
-        if roles["decision"] and pos_label is None:
-            values = self.dataset.preview.get("distinct", {}).get(roles["decision"], [])
-            pos_label = guess_positive([str(v) for v in values])
+        # Without one, `llm_run_create` guesses the favourable decision from the column's values.
         self.mapping = {**roles, "pos_label": pos_label if roles["decision"] else None}
         self.options = {
             "reference_group": data.get("reference_group") or None,

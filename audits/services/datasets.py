@@ -11,6 +11,7 @@ and runs again.
 """
 
 import logging
+import re
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from audits.jobs.sweep import run_fail_if_stale
 from audits.jsonsafe import json_safe
 from audits.models import Audit, Dataset, DatasetKind, FairnessRun, RunStatus
 from audits.reports.run.checks import same_check
-from audits.responses import guess_roles, preview_responses
+from audits.responses import guess_positive, guess_roles, preview_responses
 from audits.services.common import ensure_can_edit
 from audits.services.gates import LLM, gate_checks
 from fairness import DEFAULT_OPTIONS, DatasetError, preview
@@ -231,6 +232,27 @@ LLM_OFFERED_CHECKS: tuple[dict[str, Any], ...] = (
 )
 
 
+def refusal_pattern_problems(patterns: Sequence[str]) -> list[str]:
+    """What is wrong with each refusal pattern that is not a regular expression, by line number."""
+    problems = []
+    for number, pattern in enumerate(patterns, start=1):
+        try:
+            re.compile(pattern, re.IGNORECASE)
+        except re.error as error:
+            problems.append(f"line {number} ({pattern[:60]}): {error}")
+    return problems
+
+
+def llm_pos_label(dataset: Dataset, *, decision: str | None, pos_label: str | None) -> str | None:
+    """The favourable decision: the one given, else guessed from the decision column's values."""
+    if not decision:
+        return None
+    if pos_label:
+        return pos_label
+    values = dataset.preview.get("distinct", {}).get(decision, [])
+    return guess_positive([str(v) for v in values])
+
+
 @transaction.atomic
 def llm_run_create(
     *,
@@ -242,7 +264,8 @@ def llm_run_create(
 ) -> FairnessRun:
     """Create a run of `fairness.text.assess_responses` on an LLM responses dataset and start it.
 
-    `mapping` holds ResponseMapping fields (empty means not mapped); `options` may name the
+    `mapping` holds ResponseMapping fields (empty means not mapped; without a `pos_label`, the
+    favourable decision is guessed from the decision column's values); `options` may name the
     `reference_group` (default: the engine's, the most frequent group) and `refusal_patterns`
     (default: the engine's list). Every LLM gate of the checklist becomes a check ("source":
     "gate"), then `checks` ({"metric", "comparison", "threshold"}) as "chosen".
@@ -259,9 +282,18 @@ def llm_run_create(
         if not any(same_check(check, c) for c in config_checks):
             config_checks.append({**check, "source": "chosen"})
     patterns = options.get("refusal_patterns")
+    problems = refusal_pattern_problems(patterns or [])
+    if problems:
+        raise ValidationError(
+            {"refusal_patterns": f"Not a regular expression: {'; '.join(problems)}."}
+        )
+    roles = {k: mapping.get(k) or None for k in ROLES}
+    pos_label = llm_pos_label(
+        dataset, decision=roles["decision"], pos_label=mapping.get("pos_label") or None
+    )
     config = {
         "kind": LLM,
-        "mapping": {k: mapping.get(k) or None for k in (*ROLES, "pos_label")},
+        "mapping": roles | {"pos_label": pos_label},
         "options": {
             "reference_group": options.get("reference_group") or None,
             "refusal_patterns": list(DEFAULT_REFUSAL_PATTERNS if patterns is None else patterns),

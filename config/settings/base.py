@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "audits.models.Role.choices",
         "DecisionEnum": "audits.models.Decision.choices",
         "RunStatusEnum": "audits.models.RunStatus.choices",
+        "ActionStatusEnum": "audits.models.ActionStatus.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
