@@ -98,9 +98,12 @@ def _manageable_audit(*, audit: Audit, user: User) -> Audit:
 
 
 def _owner_errors(*, audit: Audit, owner: User | None) -> dict[str, str]:
-    if owner is None or Membership.objects.filter(team_id=audit.team_id, user=owner).exists():
+    # An active member: a deactivated account cannot act on the action (the form offers only
+    # those; an owner who left keeps an action that is not reassigned).
+    active = Membership.objects.filter(team_id=audit.team_id, user=owner, user__is_active=True)
+    if owner is None or active.exists():
         return {}
-    return {"owner": f"The owner must be a member of the audit's team ({audit.team})."}
+    return {"owner": f"The owner must be an active member of the audit's team ({audit.team})."}
 
 
 def _question_errors(*, audit: Audit, question: Question | None) -> dict[str, str]:

@@ -49,8 +49,18 @@ def test_owner_must_be_a_team_member(audit, reviewer, outsider):
     with pytest.raises(ValidationError) as excinfo:
         action_create(audit=audit, user=reviewer, description="x", owner=outsider)
     assert excinfo.value.message_dict == {
-        "owner": ["The owner must be a member of the audit's team (Credit team)."]
+        "owner": ["The owner must be an active member of the audit's team (Credit team)."]
     }
+    assert not RemediationAction.objects.exists()
+
+
+def test_owner_must_be_an_active_member(audit, reviewer, auditor):
+    # The form offers only active members; the service says so for the API too.
+    auditor.is_active = False
+    auditor.save(update_fields=["is_active"])
+    with pytest.raises(ValidationError) as excinfo:
+        action_create(audit=audit, user=reviewer, description="x", owner=auditor)
+    assert "owner" in excinfo.value.message_dict
     assert not RemediationAction.objects.exists()
 
 
@@ -129,7 +139,7 @@ def test_update_cannot_move_the_due_date_into_the_past(remediation, auditor, tod
 
 
 def test_update_owner_must_be_a_team_member(remediation, auditor, outsider):
-    with pytest.raises(ValidationError, match="must be a member"):
+    with pytest.raises(ValidationError, match="must be an active member"):
         action_update(action=remediation, user=auditor, owner=outsider)
     remediation.refresh_from_db()
     assert remediation.owner == auditor
