@@ -64,6 +64,7 @@ urlpatterns = [
     path(f"{v1}audits/<int:pk>/export.json", exports.ExportJson.as_view(), name="export_json"),
     path(f"{v1}audits/<int:pk>/answers.csv", exports.AnswersCsv.as_view(), name="answers_csv"),
     path(f"{v1}audits/<int:pk>/metrics.csv", exports.MetricsCsv.as_view(), name="metrics_csv"),
+    path(f"{v1}audits/<int:pk>/coverage.csv", exports.CoverageCsv.as_view(), name="coverage_csv"),
     path(f"{v1}audits/<int:pk>/datasets/", datasets.DatasetList.as_view(), name="dataset_list"),
     path(
         f"{v1}audits/<int:pk>/datasets/<int:dataset_pk>/",

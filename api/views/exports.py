@@ -92,3 +92,14 @@ class MetricsCsv(_ExportView):
     def get(self, request: Request, pk: int) -> HttpResponse:
         """The fairness runs' metrics as a CSV table."""
         return super().get(request, pk)
+
+
+class CoverageCsv(_ExportView):
+    kind = ReportKind.COVERAGE_CSV
+
+    @extend_schema(
+        responses=binary("text/csv", "One row per framework part and question citing it.")
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        """Framework coverage (EU AI Act, NIST AI RMF, ISO/IEC 42001, NYC LL144) as a CSV table."""
+        return super().get(request, pk)

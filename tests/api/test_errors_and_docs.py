@@ -97,6 +97,8 @@ def test_exports_are_attachments_and_503_while_sealing(api_viewer, audit):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
+    coverage = api_viewer.get(reverse("api:coverage_csv", kwargs={"pk": audit.pk}))
+    assert coverage.status_code == 200 and coverage.content.startswith(b"framework,part,subject")
     export = api_viewer.get(
         reverse("api:export_json", kwargs={"pk": audit.pk}), HTTP_ACCEPT="application/json"
     )

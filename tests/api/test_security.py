@@ -58,6 +58,7 @@ RULES: dict[tuple[str, str], Action | None] = {
     ("api:export_json", "get"): Action.VIEW,
     ("api:answers_csv", "get"): Action.VIEW,
     ("api:metrics_csv", "get"): Action.VIEW,
+    ("api:coverage_csv", "get"): Action.VIEW,
     ("api:dataset_list", "get"): Action.VIEW,
     ("api:dataset_list", "post"): Action.ANSWER,
     ("api:dataset_upload", "put"): Action.ANSWER,
