@@ -457,7 +457,7 @@ def _class_rows(lead: list, group: dict, metrics: list[str], reliable: bool) -> 
     for name, rates in (group.get("classes") or {}).items():
         intervals = class_intervals.get(name) or {}
         row = list(lead)
-        row += [None, None, None, None]  # no impact ratios in a multiclass run
+        row += [None] * (3 * len(_RATIO_KEYS))  # no impact ratios in a multiclass run
         for metric in metrics:
             row += [rates.get(metric), *_bounds(intervals.get(metric))]
         row += ["", "", reliable, "class", name]

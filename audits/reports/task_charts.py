@@ -15,6 +15,7 @@ Same rendering rules as `charts.py` (text kept as text, fixed hash salt, no date
 import html
 import io
 import math
+from typing import Any, TypeGuard
 
 import matplotlib
 
@@ -28,7 +29,7 @@ _POINT = "#D55E00"
 _WIDTH_IN = 6.4
 
 
-def _finite(value: object) -> bool:
+def _finite(value: object) -> TypeGuard[float]:
     return isinstance(value, int | float) and math.isfinite(value)
 
 
@@ -42,7 +43,7 @@ def _svg(figure: Figure, title: str) -> str:
 def error_chart(grouping: dict, metric: str = "mean_absolute_error", label: str = "") -> str:
     """Bars of `metric` per group with 95% interval whiskers ("" when no group has a value)."""
     label = label or metric.replace("_", " ")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for group in grouping.get("groups", []):
         value = (group.get("metrics") or {}).get(metric)
         interval = (group.get("intervals") or {}).get(metric)
@@ -61,7 +62,7 @@ def error_chart(grouping: dict, metric: str = "mean_absolute_error", label: str 
         longest = max(len(r["label"]) for r in rows)
         left = min(0.5, (0.2 + 0.072 * longest) / _WIDTH_IN)
         # The right margin holds the value column, outside the plot and its whiskers.
-        figure.subplots_adjust(left=left, right=0.8, top=1 - 0.38 / height, bottom=0.6 / height)
+        figure.subplots_adjust(left=left, right=0.74, top=1 - 0.38 / height, bottom=0.6 / height)
         axes = figure.add_subplot()
         for position, row in enumerate(rows):
             value = row["value"] if _finite(row["value"]) else 0.0
@@ -100,7 +101,7 @@ def error_chart(grouping: dict, metric: str = "mean_absolute_error", label: str 
 
 def prediction_target_chart(grouping: dict) -> str:
     """Each group's mean prediction against its mean target, with intervals and y = x."""
-    points = []
+    points: list[tuple[str, float, float, Any, Any]] = []
     for group in grouping.get("groups", []):
         metrics = group.get("metrics") or {}
         x, y = metrics.get("mean_target"), metrics.get("mean_prediction")
@@ -128,7 +129,7 @@ def prediction_target_chart(grouping: dict) -> str:
     low, high = low - pad, high + pad
     with matplotlib.rc_context(_RC):
         figure = Figure(figsize=(_WIDTH_IN, 3.6))
-        figure.subplots_adjust(left=0.12, right=0.7, top=0.9, bottom=0.14)
+        figure.subplots_adjust(left=0.12, right=0.6, top=0.9, bottom=0.14)
         axes = figure.add_subplot()
         axes.plot(
             [low, high],

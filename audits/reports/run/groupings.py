@@ -251,6 +251,8 @@ def flag_text(
     interval while its point value passes says so.
     """
     words = check.metric.replace("_", " ").capitalize()
+    if check.class_name is not None:  # a multiclass check, one-vs-rest
+        words += f" of class {check.class_name}"
     if check.value is None or check.passed is None:
         return f"{words} is undefined on {check.grouping}: {check.reason or 'no reason given'}"
     value, threshold = check.value, check.threshold

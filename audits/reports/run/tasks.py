@@ -6,6 +6,7 @@ checks, flags and verdicts go through `checks`, the one way to show a verdict) a
 figure is read from the stored document; nothing is recomputed.
 """
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from audits.reports.task_charts import confusion_heatmap, error_chart, prediction_target_chart
@@ -15,11 +16,11 @@ from .numbers import Cell, cell, metric_cell
 REGRESSION_METRICS = (
     ("mean_target", "Mean target"),
     ("mean_prediction", "Mean prediction"),
-    ("mean_absolute_error", "Mean absolute error"),
-    ("root_mean_squared_error", "Root mean squared error"),
+    ("mean_absolute_error", "MAE"),
+    ("root_mean_squared_error", "RMSE"),
     ("r2", "R²"),
-    ("mean_error", "Mean error (prediction − target)"),
-    ("selection_rate", "Selection rate (prediction ≥ threshold)"),
+    ("mean_error", "Mean error"),
+    ("selection_rate", "Selection rate"),
 )
 CLASS_RATES = (
     ("selection_rate", "Selection rate"),
@@ -80,7 +81,7 @@ class TaskDetail:
 
     @property
     def has_threshold(self) -> bool:
-        return self.task == "regression" and "Selection rate" in " ".join(self.columns)
+        return self.task == "regression" and "Selection rate" in self.columns
 
 
 def task_of(result: dict | None) -> str:
@@ -100,8 +101,12 @@ def task_detail(result: dict | None, grouping: dict, *, charts: bool = True) -> 
 def _value_cell(metric: str, value: object, interval: object, why: str | None) -> Cell:
     number = value if isinstance(value, int | float) else None
     if metric == "selection_rate":
-        return metric_cell(metric, number, interval=interval, why=why)
-    return cell(number, VALUE_DIGITS, interval=interval, why=why)
+        shown = metric_cell(metric, number, interval=interval, why=why)
+    else:
+        shown = cell(number, VALUE_DIGITS, interval=interval, why=why)
+    # Values in the target's unit make long intervals: a zero-width space lets one wrap after
+    # its dash in a narrow column instead of running into the next.
+    return dataclasses.replace(shown, interval=shown.interval.replace("–", "–\u200b"))
 
 
 def _regression(grouping: dict, charts: bool) -> TaskDetail:
