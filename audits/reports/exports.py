@@ -299,6 +299,8 @@ def metrics_header(report: AuditReport) -> tuple[list[str], list[str]]:
         for grouping in (run.result or {}).get("groupings", []):  # a succeeded run has one
             for group in grouping.get("groups", []):
                 seen.update((group.get("metrics") or {}).keys())
+                for rates in (group.get("classes") or {}).values():  # multiclass, one-vs-rest
+                    seen.update(rates.keys())
     seen -= {"count", *_RATIO_KEYS}
     metrics = [m for m in METRIC_ORDER if m in seen] + sorted(seen - set(METRIC_ORDER))
     header = [
@@ -393,6 +395,7 @@ def metrics_csv(report: AuditReport) -> bytes:
                 row.append("; ".join(_warning_text(w) for w in group.get("warnings") or []))
                 row += [None if reliable is None else label in reliable, "group"]
                 rows.append(row + [None] * (len(SUMMARY_COLUMNS) - 2))
+                rows += _class_rows(row[:11], group, metrics, reliable is None or label in reliable)
             lead = [run.id, run.number, run.dataset_name, run.dataset_sha256, grouping.get("name")]
             blank = lead + [None] * (width - len(lead))
             rows += [blank + [None, *r] for r in _summary_rows(run, grouping)]
@@ -446,6 +449,22 @@ def _llm_rows(run: RunItem, metrics: list[str], width: int) -> list[list]:
     return rows
 
 
+def _class_rows(lead: list, group: dict, metrics: list[str], reliable: bool) -> list[list]:
+    """A multiclass group's rows, one per class ("class", `measure` the class): its one-vs-rest
+    rates and their intervals in the metric columns, after the group's own row."""
+    rows = []
+    class_intervals = group.get("class_intervals") or {}
+    for name, rates in (group.get("classes") or {}).items():
+        intervals = class_intervals.get(name) or {}
+        row = list(lead)
+        row += [None] * (3 * len(_RATIO_KEYS))  # no impact ratios in a multiclass run
+        for metric in metrics:
+            row += [rates.get(metric), *_bounds(intervals.get(metric))]
+        row += ["", "", reliable, "class", name]
+        rows.append(row + [None] * (len(SUMMARY_COLUMNS) - 3))
+    return rows
+
+
 def _summary_rows(run: RunItem, grouping: dict) -> list[list]:
     """The grouping's disparities (all groups, reliable groups) and its checks, as trailing cells."""
     rows = []
@@ -462,6 +481,20 @@ def _summary_rows(run: RunItem, grouping: dict) -> list[list]:
                 ["disparity", name, used, value, *_bounds(intervals.get(name))]
                 + [None, None, None, None, undefined.get(name) if value is None else None, set_by]
             )
+    for prefix, used in (("", "all"), ("reliable_", "reliable")):
+        per_class = grouping.get(f"{prefix}class_disparities") or {}
+        intervals = grouping.get(f"{prefix}class_disparity_intervals") or {}
+        drivers = grouping.get(f"{prefix}class_disparity_drivers") or {}
+        undefined = grouping.get(f"{prefix}class_undefined") or {}
+        for class_name, values in per_class.items():
+            for name, value in values.items():
+                set_by = drivers_text(name, value, (drivers.get(class_name) or {}).get(name))
+                why = (undefined.get(class_name) or {}).get(name) if value is None else None
+                rows.append(
+                    ["disparity", f"{name}[{class_name}]", used, value]
+                    + [*_bounds((intervals.get(class_name) or {}).get(name))]
+                    + [None, None, None, None, why, set_by]
+                )
     for check in run.checks:
         if check.grouping != grouping.get("name"):
             continue

@@ -23,6 +23,7 @@ from audits.models.datasets import READING_SHARE
 from audits.permissions import Action, allowed_actions
 from audits.reports.run.groupings import SCREENING, grouping_sections
 from audits.reports.run.llm import llm_presentation
+from audits.reports.run.tasks import input_facts
 from audits.responses import FORMAT_NAMES
 from audits.selectors import audit_get_for_user
 from audits.selectors.datasets import (
@@ -202,6 +203,7 @@ def run_detail(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> HttpR
             charts="all",
             action_url=reverse("audits:action_create", args=[audit.pk]) if can_act else None,
         ),
+        "input_facts": input_facts(run.result) if succeeded and not run.is_llm else [],
         "screening": SCREENING,
         "min_group_size": (run.config.get("options") or {}).get("min_group_size")
         or DEFAULT_MIN_GROUP_SIZE,

@@ -12,6 +12,7 @@ from audits.reports.run.checks import CheckResult, check_results
 from audits.reports.run.groupings import GroupingSection, grouping_sections
 from audits.reports.run.llm import LlmCheck, LlmRunView, llm_presentation
 from audits.reports.run.numbers import RATE_DIGITS, cell
+from audits.reports.run.tasks import input_facts
 from checklists.gates import NAMED_DISPARITIES
 
 
@@ -43,6 +44,11 @@ class RunItem:
     @property
     def succeeded(self) -> bool:
         return self.result is not None
+
+    @property
+    def input_facts(self) -> list[tuple[str, str]]:
+        """The task, format, count table and join of a predictions run, in words."""
+        return [] if self.is_llm else input_facts(self.result)
 
     @property
     def is_llm(self) -> bool:
@@ -83,7 +89,7 @@ class RunItem:
         names = [g.name for g in self.groupings]
         rows: dict[tuple, dict] = {}
         for check in self.checks:
-            key = (check.metric, check.comparison, check.threshold)
+            key = (check.metric, check.class_name, check.comparison, check.threshold)
             row = rows.setdefault(
                 key, {"label": check.label, "requirement": check.requirement, "cells": {}}
             )

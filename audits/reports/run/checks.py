@@ -90,6 +90,8 @@ def same_check(a: dict, b: dict) -> bool:
         and is_number(a.get("threshold"))
         and is_number(b.get("threshold"))
         and math.isclose(float(a["threshold"]), float(b["threshold"]), abs_tol=1e-12)
+        # A multiclass check is run once per class: each class's entry is its own test.
+        and a.get("class") == b.get("class")
     )
 
 
@@ -139,6 +141,7 @@ class CheckResult(VerdictShown):
     interval: tuple[float, float] | None = None
     check_groups: str | None = None  # "reliable", "all", "ll144"; None in an older document
     drivers: dict | None = None
+    class_name: str | None = None  # a multiclass check's class (one-vs-rest); None otherwise
 
     @property
     def failed(self) -> bool:
@@ -166,7 +169,8 @@ class CheckResult(VerdictShown):
         basis = FOUR_FIFTHS_METRICS.get(self.metric)
         if basis:
             return f"four-fifths screen ({basis} rates)"
-        return self.metric.replace("_", " ")
+        words = self.metric.replace("_", " ")
+        return words if self.class_name is None else f"{words} of class {self.class_name}"
 
     @property
     def symbol(self) -> str:
@@ -199,6 +203,7 @@ def check_results(result: dict | None) -> list[CheckResult]:
             interval=_interval(c.get("interval")),
             check_groups=c.get("check_groups"),
             drivers=c.get("drivers") or None,
+            class_name=None if c.get("class") is None else str(c["class"]),
         )
         for c in unique_checks((result or {}).get("checks", []))
     ]

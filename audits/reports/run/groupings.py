@@ -10,6 +10,7 @@ interval and the groups that set it. Checks read the reliable ones by default; a
 before reliable disparities has only fairlearn's, and is shown as it was.
 """
 
+import dataclasses
 import functools
 import json
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from .checks import (
 )
 from .impact import ImpactTable, impact_table
 from .numbers import RATE_DIGITS, RATIO_DIGITS, Cell, cell, digits_for, metric_cell
+from .tasks import TaskDetail, task_detail
 
 SCREENING = "a screening threshold, not a verdict of fairness"
 # The per-group rates of the group table, with their column labels.
@@ -147,6 +149,7 @@ class GroupingSection:
     impact: ImpactTable
     checks: list[CheckResult]  # every check on this grouping: failed, inconclusive, then passed
     reliability: Reliability | None  # None for a document from before reliable disparities
+    task: TaskDetail | None = None  # a regression or multiclass grouping's own tables and charts
 
     @property
     def failed_flags(self) -> list[Flag]:
@@ -181,10 +184,15 @@ def grouping_sections(
     """
     options = (config or {}).get("options") or {}
     checks = check_results(result)
-    return [
-        _section(g, checks, options, charts=charts, action_url=action_url)
-        for g in (result or {}).get("groupings", [])
-    ]
+    sections = []
+    for g in (result or {}).get("groupings", []):
+        section = _section(g, checks, options, charts=charts, action_url=action_url)
+        detail = task_detail(result, g, charts=charts != "none")
+        if detail is not None:
+            # The binary rate charts would be empty bars: the task draws its own.
+            section = dataclasses.replace(section, task=detail, charts=[])
+        sections.append(section)
+    return sections
 
 
 def _section(
@@ -243,6 +251,8 @@ def flag_text(
     interval while its point value passes says so.
     """
     words = check.metric.replace("_", " ").capitalize()
+    if check.class_name is not None:  # a multiclass check, one-vs-rest
+        words += f" of class {check.class_name}"
     if check.value is None or check.passed is None:
         return f"{words} is undefined on {check.grouping}: {check.reason or 'no reason given'}"
     value, threshold = check.value, check.threshold
