@@ -42,6 +42,9 @@ def test_pdf_holds_the_regression_multiclass_and_join_sections(task_audit, tmp_p
     assert "Confusion matrix of Female" in text
     assert "equal opportunity ratio of class high" in text.lower()
     assert "unmatched: 10 prediction rows, 25 attribute rows" in text
+    # The mapping in the task's words, not a binary decision's.
+    assert "target approved_amount, prediction predicted_amount" in text
+    assert "true class" in text and "predicted class" in text
 
 
 def test_metrics_csv_has_a_row_per_group_and_per_class(task_audit):
