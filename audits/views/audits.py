@@ -25,6 +25,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "recent_audits": selectors.audit_list_for_user(request.user)[:10],
         "open_actions": selectors.actions_open_for_user(request.user),
         **selectors.audits_awaiting_user(request.user),
+        "can_create": bool(selectors.teams_allowing(request.user, Action.CREATE_AUDIT)),
     }
     return render(request, "audits/home.html", context)
 

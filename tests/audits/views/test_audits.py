@@ -19,6 +19,12 @@ def test_home_shows_own_teams_audits_only(auditor_client, audit, other_team):
     assert "Credit team" in response.text
 
 
+def test_home_offers_start_an_audit_to_those_who_may(auditor_client, viewer_client, audit):
+    create = reverse("audits:create")
+    assert f'href="{create}">Start an audit' in auditor_client.get(reverse("home")).text
+    assert create not in viewer_client.get(reverse("home")).text  # a viewer may not start one
+
+
 def test_home_empty_state_for_user_without_team(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("lonely", password="pw"))
     response = client.get(reverse("home"))
