@@ -227,21 +227,32 @@ def changes_since_last_review(audit: Audit) -> list[dict[str, Any]]:
     if last is None:
         return []
     answer_questions = dict(Answer.objects.filter(audit=audit).values_list("pk", "question__code"))
+    # Every version of the answers, oldest first, in one query: each change since the review is
+    # shown with the value and note it replaced (the version before it of the same answer).
     records = (
-        Answer.history.filter(id__in=answer_questions, history_date__gt=last.created_at)
+        Answer.history.filter(id__in=answer_questions)
         .select_related("history_user")
-        .order_by("-history_date")
+        .order_by("history_date", "history_id")
     )
-    return [
-        {
-            "code": answer_questions[r.id],
-            "who": r.history_user,
-            "when": r.history_date,
-            "value": r.value,
-            "note": r.note_md,
-        }
-        for r in records
-    ]
+    before: dict[int, Any] = {}
+    changes = []
+    for r in records:
+        previous = before.get(r.id)
+        before[r.id] = r
+        if r.history_date <= last.created_at:
+            continue
+        changes.append(
+            {
+                "code": answer_questions[r.id],
+                "who": r.history_user,
+                "when": r.history_date,
+                "value": r.value,
+                "note": r.note_md,
+                "old_value": previous.value if previous is not None else "",
+                "note_changed": (previous.note_md if previous is not None else "") != r.note_md,
+            }
+        )
+    return changes[::-1]  # newest first
 
 
 def audit_findings(

@@ -3,8 +3,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from audits import selectors
-from audits.models import AuditStatus
+from audits.models import AuditStatus, Review
 from audits.permissions import Action
+from audits.services.answers import AnswerChange, answers_save
 from tests.factories import AuditFactory
 
 
@@ -47,3 +48,24 @@ def test_awaiting_user_lists_reviews_except_own_submissions(audit, owner, review
 def test_awaiting_user_lists_drafts_for_auditors_not_viewers(audit, auditor, viewer):
     assert selectors.audits_awaiting_user(auditor)["to_answer"] == [audit]
     assert selectors.audits_awaiting_user(viewer)["to_answer"] == []
+
+
+def _save(audit, user, question, value, note=""):
+    current = audit.answers.filter(question=question).first()
+    change = AnswerChange(question, value, note, current.revision if current else 0)
+    answers_save(audit=audit, user=user, changes=[change])
+
+
+def test_changes_since_the_last_review_give_old_value_new_value_and_note_change(
+    audit, auditor, reviewer
+):
+    question = next(q for q in selectors.audit_questions(audit) if q.answer_kind == "yes_no")
+    _save(audit, auditor, question, "partial", "first note")
+    assert selectors.changes_since_last_review(audit) == []  # no review yet
+    Review.objects.create(audit=audit, reviewer=reviewer, decision="changes_requested")
+    _save(audit, auditor, question, "yes", "first note")  # value only
+    _save(audit, auditor, question, "yes", "evidence attached")  # note only
+    newest, older = selectors.changes_since_last_review(audit)
+    assert (older["code"], older["old_value"], older["value"]) == (question.code, "partial", "yes")
+    assert older["note_changed"] is False
+    assert (newest["old_value"], newest["value"], newest["note_changed"]) == ("yes", "yes", True)

@@ -134,6 +134,21 @@ def test_review_role_matrix(request, audit, owner, member, status):
     assert not Review.objects.exists()
 
 
+def test_review_page_says_who_may_review_and_links_what_to_judge(
+    reviewer_client, audit, auditor, reviewer
+):
+    _submitted(audit, auditor)
+    page = reviewer_client.get(reverse("audits:review", args=[audit.pk])).text
+    # Submitted by someone else: the reviewer is not told they may not review it.
+    assert "never reviews their own submission" not in page
+    assert "What to judge it from" in page
+    assert reverse("audits:report", args=[audit.pk]) in page
+    audit.submitted_by = reviewer
+    audit.save(update_fields=["submitted_by"])
+    page = reviewer_client.get(reverse("audits:review", args=[audit.pk])).text
+    assert "You submitted it, so another reviewer of the team decides" in page
+
+
 def test_reviewer_approves(reviewer_client, audit, auditor, reviewer):
     _submitted(audit, auditor)
     page = reviewer_client.get(reverse("audits:review", args=[audit.pk]))
