@@ -49,6 +49,14 @@ CHECK_GROUP_LABELS = {
 }
 
 
+SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+SPREADSHEET_ADVICE = (
+    "%(name)s is a spreadsheet workbook, which the engine does not read. Open it and save the "
+    "sheet as CSV (in Excel: File > Save As > CSV UTF-8; in LibreOffice: File > Save As > Text "
+    "CSV), then upload the CSV."
+)
+
+
 class DatasetUploadForm(forms.Form):
     kind = forms.ChoiceField(
         label="What the file holds",
@@ -105,7 +113,15 @@ class DatasetUploadForm(forms.Form):
         uploaded, kind = data.get("file"), data.get("kind") or DatasetKind.PREDICTIONS
         if uploaded:
             suffixes = [s.lower() for s in PurePath(uploaded.name).suffixes]
-            if kind == DatasetKind.LLM and (not suffixes or suffixes[-1] not in LLM_EXTENSIONS):
+            if suffixes and suffixes[-1] in SPREADSHEET_EXTENSIONS:
+                # A workbook named as one (a workbook renamed .csv is caught by its content).
+                self.add_error(
+                    "file",
+                    ValidationError(
+                        SPREADSHEET_ADVICE, code="spreadsheet", params={"name": uploaded.name}
+                    ),
+                )
+            elif kind == DatasetKind.LLM and (not suffixes or suffixes[-1] not in LLM_EXTENSIONS):
                 self.add_error(
                     "file",
                     ValidationError(

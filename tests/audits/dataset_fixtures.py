@@ -112,10 +112,12 @@ def upload_file(content: bytes, name: str = "predictions.csv") -> SimpleUploaded
     return SimpleUploadedFile(name, content, content_type="text/csv")
 
 
-def post_upload(client, audit, content: bytes, name: str = "predictions.csv"):
-    """POST a file to the upload view as a browser would (multipart)."""
-    data = {"file": io.BytesIO(content)}
+def post_upload(client, audit, content: bytes, name: str = "predictions.csv", kind: str = ""):
+    """POST a file to the upload view as a browser would (multipart); `kind` "llm" for responses."""
+    data: dict = {"file": io.BytesIO(content)}
     data["file"].name = name
+    if kind:
+        data["kind"] = kind
     return client.post(reverse("audits:dataset_upload", args=[audit.pk]), data)
 
 

@@ -143,11 +143,22 @@ def test_upload_at_the_limit_is_accepted(owner_client, audit, settings):
 
 
 def test_upload_with_another_extension_is_refused(owner_client, audit, media):
-    response = post_upload(owner_client, audit, GOOD, name="predictions.xlsx")
+    response = post_upload(owner_client, audit, GOOD, name="predictions.json")
     assert response.status_code == 200
     assert response.context["form"].errors.as_data()["file"][0].code == "extension"
     assert Dataset.objects.count() == 0
     assert stored_files(media) == []
+
+
+@pytest.mark.parametrize("name", ["predictions.xlsx", "Predictions.XLS", "scores.ods"])
+@pytest.mark.parametrize("kind", ["predictions", "llm"])
+def test_a_workbook_gets_save_as_csv_advice(owner_client, audit, media, name, kind):
+    response = post_upload(owner_client, audit, GOOD, name=name, kind=kind)
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["file"][0]
+    assert error.code == "spreadsheet"
+    assert "save the sheet as CSV" in response.content.decode()
+    assert Dataset.objects.count() == 0 and stored_files(media) == []
 
 
 def test_upload_without_a_file_asks_for_one(owner_client, audit):
