@@ -113,6 +113,14 @@ class RunDetail(APIView):
             headers={"Cache-Control": "no-store"},
         )
 
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int, run_pk: int) -> Response:
+        """Delete a failed run (its upload stays); 400 for a run that did not fail."""
+        user = user_of(request)
+        run = run_get_for_user(user, audit_pk=pk, run_pk=run_pk, action=Action.ANSWER)
+        dataset_services.run_delete(run=run, user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class RunResult(APIView):
     @extend_schema(

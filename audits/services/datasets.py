@@ -27,7 +27,7 @@ from django.db import transaction
 from audits.jobs.enqueue import run_enqueue
 from audits.jobs.sweep import run_fail_if_stale
 from audits.jsonsafe import json_safe
-from audits.models import Audit, Dataset, DatasetKind, FairnessRun, RunStatus
+from audits.models import Answer, Audit, Dataset, DatasetKind, Evidence, FairnessRun, RunStatus
 from audits.reports.run.checks import same_check
 from audits.responses import guess_positive, guess_roles, preview_responses
 from audits.services.common import ensure_can_edit
@@ -316,6 +316,29 @@ def run_retry(*, run: FairnessRun, user: User) -> FairnessRun:
     if run.status != RunStatus.FAILED:
         raise ValidationError("Only a failed run can be retried.")
     return _run_start(dataset=run.dataset, user=user, config=run.config)
+
+
+RUN_DELETE_NOT_FAILED = (
+    "Only a failed run can be deleted: a run that finished is part of the audit's record."
+)
+RUN_DELETE_IN_USE = "This run is linked to an answer or evidence, so it stays."
+
+
+@transaction.atomic
+def run_delete(*, run: FairnessRun, user: User) -> None:
+    """Delete a failed run (the upload stays), so failed attempts do not pile up on the audit.
+
+    A run that succeeded is evidence of what was measured and is never deleted; neither is one
+    an answer or a piece of evidence points to.
+    """
+    ensure_can_edit(audit=run.dataset.audit, user=user)
+    run_fail_if_stale(run=run)
+    run.refresh_from_db(fields=["status"])
+    if run.status != RunStatus.FAILED:
+        raise ValidationError(RUN_DELETE_NOT_FAILED, code="not_failed")
+    if Answer.objects.filter(run=run).exists() or Evidence.objects.filter(run=run).exists():
+        raise ValidationError(RUN_DELETE_IN_USE, code="in_use")
+    run.delete()
 
 
 def _run_start(*, dataset: Dataset, user: User, config: dict[str, Any]) -> FairnessRun:

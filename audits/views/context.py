@@ -47,6 +47,8 @@ def audit_page_context(user: User | AnonymousUser, audit: Audit) -> dict[str, An
         "missing": selectors.audit_missing_items(audit, questions=questions, answers=answers),
         "actions": actions_for_audit(audit, open_only=False),
         "runs": runs_for_audit_as_seen(audit),  # a run whose worker died shows as failed
+        # The runs the gate answers come from (the latest of each kind, unless overridden).
+        "gate_run_ids": {a.run_id for a in answers.values() if a.run_id},
         "reviews": selectors.reviews_for_audit(audit),
         "audit_evidence": evidence_for_audit(audit).get(None, []),
     }

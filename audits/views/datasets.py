@@ -249,6 +249,20 @@ def run_progress_label(run: FairnessRun) -> str:
 
 @login_required
 @require_POST
+def run_delete(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    run = run_get_for_user(request.user, audit_pk=pk, run_pk=run_pk, action=Action.ANSWER)
+    audit = run.dataset.audit
+    try:
+        dataset_services.run_delete(run=run, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(run)
+    messages.success(request, f"Failed run #{run_pk} deleted; its upload is kept.")
+    return redirect(audit)
+
+
+@login_required
+@require_POST
 def run_retry(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> HttpResponse:
     run = run_get_for_user(request.user, audit_pk=pk, run_pk=run_pk, action=Action.ANSWER)
     try:
@@ -300,5 +314,6 @@ urlpatterns = [
     path("audits/<int:pk>/runs/<int:run_pk>/", run_detail, name="run_detail"),
     path("audits/<int:pk>/runs/<int:run_pk>/progress/", run_progress, name="run_progress"),
     path("audits/<int:pk>/runs/<int:run_pk>/retry/", run_retry, name="run_retry"),
+    path("audits/<int:pk>/runs/<int:run_pk>/delete/", run_delete, name="run_delete"),
     path("audits/<int:pk>/gates/<int:question_pk>/override/", gate_override, name="gate_override"),
 ]

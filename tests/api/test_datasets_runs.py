@@ -187,6 +187,25 @@ def test_a_stale_run_shows_failed_and_is_retried_as_a_new_run(api_auditor, audit
     again = api_auditor.post(reverse("api:run_retry", args=[audit.pk, retried.json()["id"]]))
     assert again.status_code == 400 and "failed run" in again.json()["errors"][0]["detail"]
 
+    # The run that succeeded stays; so does the failed one, which had answered the gates before
+    # its worker (here, the test) stopped it.
+    kept = api_auditor.delete(reverse("api:run_detail", args=[audit.pk, retried.json()["id"]]))
+    assert kept.status_code == 400 and "Only a failed run" in kept.json()["errors"][0]["detail"]
+    linked = api_auditor.delete(reverse("api:run_detail", args=[audit.pk, first["id"]]))
+    assert linked.status_code == 400 and "linked" in linked.json()["errors"][0]["detail"]
+
+
+def test_a_failed_run_is_deleted_and_its_upload_kept(api_auditor, audit):
+    dataset_id = _upload(api_auditor, audit, biased_csv()).json()["id"]
+    failed = FairnessRun.objects.create(
+        dataset_id=dataset_id, status=RunStatus.FAILED, config={}, error_code="missing_column"
+    )
+    gone = api_auditor.delete(reverse("api:run_detail", args=[audit.pk, failed.pk]))
+    assert gone.status_code == 204
+    assert not FairnessRun.objects.filter(pk=failed.pk).exists()
+    detail = api_auditor.get(reverse("api:dataset_detail", args=[audit.pk, dataset_id]))
+    assert detail.status_code == 200
+
 
 def test_a_queued_run_has_no_result_yet(api_auditor, audit):
     dataset_id = _upload(api_auditor, audit, biased_csv()).json()["id"]

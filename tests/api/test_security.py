@@ -66,6 +66,7 @@ RULES: dict[tuple[str, str], Action | None] = {
     ("api:run_create", "post"): Action.ANSWER,
     ("api:run_list", "get"): Action.VIEW,
     ("api:run_detail", "get"): Action.VIEW,
+    ("api:run_detail", "delete"): Action.ANSWER,
     ("api:run_result", "get"): Action.VIEW,
     ("api:run_retry", "post"): Action.ANSWER,
     ("api:gate_list", "get"): Action.VIEW,

@@ -1,5 +1,6 @@
 """What a run records, the run page and its progress endpoint (the jobs are in tests/audits/jobs)."""
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -156,3 +157,37 @@ def test_progress_label_says_what_the_run_is_doing(dataset, owner):
     assert run_progress_label(run) == "Reading the file… 50%"
     run.progress = 0.95
     assert run_progress_label(run) == "Computing the metrics and their intervals…"
+
+
+def test_owner_deletes_a_failed_run_and_keeps_the_upload(owner_client, make_run):
+    run = make_run(mapping={"sensitive": ["gender"]})
+    assert run.status == RunStatus.FAILED
+    page = owner_client.get(run.get_absolute_url()).content.decode()
+    delete = reverse("audits:run_delete", args=[run.dataset.audit_id, run.pk])
+    assert delete in page
+    response = owner_client.post(delete)
+    assert response.status_code == 302 and response.url == run.dataset.audit.get_absolute_url()
+    assert not FairnessRun.objects.filter(pk=run.pk).exists()
+    assert run.dataset.__class__.objects.filter(pk=run.dataset_id).exists()
+
+
+@pytest.mark.parametrize(("member", "status"), [("viewer", 403), ("outsider", 404)])
+def test_deleting_a_run_needs_the_answer_role(request, make_run, member, status):
+    run = make_run(mapping={"sensitive": ["gender"]})
+    client = request.getfixturevalue(f"{member}_client")
+    url = reverse("audits:run_delete", args=[run.dataset.audit_id, run.pk])
+    assert client.post(url).status_code == status
+    assert FairnessRun.objects.filter(pk=run.pk).exists()
+
+
+def test_a_run_that_succeeded_is_never_deleted_and_is_marked_as_answering_the_gates(
+    owner_client, make_run
+):
+    run = make_run()
+    assert run.status == RunStatus.SUCCEEDED
+    url = reverse("audits:run_delete", args=[run.dataset.audit_id, run.pk])
+    response = owner_client.post(url, follow=True)
+    assert "Only a failed run can be deleted" in response.content.decode()
+    assert FairnessRun.objects.filter(pk=run.pk).exists()
+    audit_page = owner_client.get(run.dataset.audit.get_absolute_url()).content.decode()
+    assert "answers the gates" in audit_page
