@@ -190,7 +190,7 @@ def test_bad_input_is_refused_with_the_engine_message_and_nothing_stored(
 
 
 def test_a_wrong_extension_and_a_bad_regex_are_field_errors(owner_client, audit):
-    response = post_llm_upload(owner_client, audit, llm_csv(), "responses.xlsx")
+    response = post_llm_upload(owner_client, audit, llm_csv(), "responses.docx")
     assert "Upload LLM responses as" in response.content.decode()
     assert not Dataset.objects.exists()
     post_llm_upload(owner_client, audit, llm_csv())
