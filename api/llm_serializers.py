@@ -11,16 +11,15 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.run_serializers import SHOWN_COLUMNS, CheckSerializer
 from api.serializers import StrictCharField
 from audits.services.datasets import refusal_pattern_problems
 from audits.services.prompts import MAX_GROUP_CHARS, MAX_GROUPS, MAX_TEMPLATES_CHARS
-from checklists.gates import GATE_COMPARISONS
 from fairness import DatasetError
 from fairness.text import ROLES, TEXT_CHECK_METRICS, ResponseMapping
 
 MAX_CHECKS = 20
 MAX_PATTERNS = 200
-SHOWN_COLUMNS = 30
 REQUIRED = ("pair_id", "group", "response")
 
 
@@ -107,10 +106,10 @@ class LlmOptionsSerializer(serializers.Serializer):
         return patterns
 
 
-class LlmCheckSerializer(serializers.Serializer):
+class LlmCheckSerializer(CheckSerializer):
+    """A check on an LLM run: a text-engine metric, a comparison and a threshold."""
+
     metric = serializers.ChoiceField(choices=list(TEXT_CHECK_METRICS))
-    comparison = serializers.ChoiceField(choices=list(GATE_COMPARISONS), default=">=")
-    threshold = serializers.FloatField()
 
 
 class LlmRunCreateSerializer(serializers.Serializer):

@@ -5,10 +5,8 @@ in review, never once it is approved or archived (`audit_locked`). Closing an ac
 `status` to `done`. There is no deletion: the pages delete no action.
 """
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,15 +16,13 @@ from api.action_serializers import (
     ActionUpdateSerializer,
     RemediationActionSerializer,
 )
-from api.views.common import user_of
+from api.views.common import question_or_400, user_of
 from audits import selectors
-from audits.models import Audit, RemediationAction
+from audits.models import RemediationAction
 from audits.permissions import Action
 from audits.selectors.actions import action_get_for_user, actions_for_audit
-from audits.selectors.evidence import question_for_audit_get
 from audits.services import actions as services
 from audits.services.common import ensure_not_locked
-from checklists.models import Question
 
 
 def _action_response(request: Request, action: RemediationAction, *, created: bool) -> Response:
@@ -39,17 +35,6 @@ def _action_response(request: Request, action: RemediationAction, *, created: bo
         return Response(body)
     location = request.build_absolute_uri(f"/api/v1/audits/{action.audit_id}/actions/{action.pk}/")
     return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
-
-
-def _question(audit: Audit, question_pk: int | None) -> Question | None:
-    if question_pk is None:
-        return None
-    try:
-        return question_for_audit_get(audit, question_pk=question_pk)
-    except Http404:
-        raise ValidationError(
-            {"question": ["Not a question of the checklist version this audit uses."]}
-        ) from None
 
 
 class ActionList(APIView):
@@ -71,7 +56,7 @@ class ActionList(APIView):
         serializer = ActionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data["question"] = _question(audit, data.get("question"))
+        data["question"] = question_or_400(audit, data.get("question"))
         action = services.action_create(audit=audit, user=user, **data)
         return _action_response(request, action, created=True)
 

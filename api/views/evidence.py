@@ -11,19 +11,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers import EvidenceCreateSerializer, EvidenceSerializer
-from api.views.common import DownloadView, binary, user_of
+from api.views.common import DownloadView, binary, question_or_400, user_of
 from audits import selectors
-from audits.models import Audit
 from audits.permissions import Action
 from audits.selectors.evidence import (
     evidence_for_audit,
     evidence_get_for_user,
-    question_for_audit_get,
 )
 from audits.services import evidence as services
 from audits.services.common import ensure_can_edit
 from audits.uploads import LimitedUploadHandler
-from checklists.models import Question
 
 
 class EvidenceList(APIView):
@@ -72,7 +69,7 @@ class EvidenceList(APIView):
         common = {
             "audit": audit,
             "user": user,
-            "question": _question(audit, values.get("question")),
+            "question": question_or_400(audit, values.get("question")),
             "description": values.get("description", ""),
         }
         if values.get("file") is not None:
@@ -84,17 +81,6 @@ class EvidenceList(APIView):
         )
         body = EvidenceSerializer(evidence, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
-
-
-def _question(audit: Audit, question_pk: int | None) -> Question | None:
-    if question_pk is None:
-        return None
-    try:
-        return question_for_audit_get(audit, question_pk=question_pk)
-    except Http404:
-        raise ValidationError(
-            {"question": ["Not a question of the checklist version this audit uses."]}
-        ) from None
 
 
 class EvidenceDetail(APIView):

@@ -11,6 +11,7 @@ import html
 import io
 import math
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 import matplotlib
@@ -156,16 +157,7 @@ def _draw_bars(axes, rows: list[dict]) -> None:
             linewidth=0.6,
         )
         if row["interval"] is not None:
-            low, high = row["interval"]
-            axes.errorbar(
-                value,
-                position,
-                xerr=[[max(value - low, 0)], [max(high - value, 0)]],
-                fmt="none",
-                ecolor="#222222",
-                elinewidth=1,
-                capsize=3,
-            )
+            draw_whisker(axes, value, position, row["interval"])
         text = "—" if row["value"] is None else f"{row['value']:.3f}"
         right = row["interval"][1] if row["interval"] else value
         axes.text(
@@ -286,3 +278,17 @@ def neg_distribution_chart(histogram: dict, *, reference: str | None = None) -> 
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     return _inline(svg[svg.index("<svg") :], label=title)
+
+
+def draw_whisker(axes: Any, value: float, position: float, interval: Sequence[float]) -> None:
+    """A horizontal 95% interval whisker on a bar at `position` (clipped at the bar's value)."""
+    low, high = interval
+    axes.errorbar(
+        value,
+        position,
+        xerr=[[max(value - low, 0)], [max(high - value, 0)]],
+        fmt="none",
+        ecolor="#222222",
+        elinewidth=1,
+        capsize=3,
+    )

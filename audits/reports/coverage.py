@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from audits.reports.builder.records import AuditReport, QuestionItem
 from audits.reports.exports import neutralise_cell
+from audits.scoring import NOT_APPLICABLE
 from checklists.frameworks import CATALOG, FRAMEWORKS, OTHER, catalog_part, split_reference
 
 # Worst first: a part's status is the worst of its questions'.
@@ -31,7 +32,7 @@ def question_status(item: QuestionItem) -> str:
     """What one answer says for the clauses its question cites."""
     if not item.value:
         return "open"
-    if item.value == "na":
+    if item.value == NOT_APPLICABLE:
         return "not applicable"
     if item.finding == "inconclusive":
         return "inconclusive"

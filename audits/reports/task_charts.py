@@ -19,7 +19,7 @@ from typing import Any, TypeGuard
 
 import matplotlib
 
-from audits.reports.charts import _RC, _inline
+from audits.reports.charts import _RC, _inline, draw_whisker
 
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
@@ -68,16 +68,7 @@ def error_chart(grouping: dict, metric: str = "mean_absolute_error", label: str 
             value = row["value"] if _finite(row["value"]) else 0.0
             axes.barh(position, value, height=0.6, color=_BAR)
             if row["interval"]:
-                low, high = row["interval"]
-                axes.errorbar(
-                    value,
-                    position,
-                    xerr=[[max(value - low, 0)], [max(high - value, 0)]],
-                    fmt="none",
-                    ecolor="#222222",
-                    elinewidth=1,
-                    capsize=3,
-                )
+                draw_whisker(axes, value, position, row["interval"])
             text = f"{row['value']:.3f}" if _finite(row["value"]) else "—"
             if row["interval"]:
                 text += f" [{row['interval'][0]:.3f}, {row['interval'][1]:.3f}]"

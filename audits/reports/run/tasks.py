@@ -145,14 +145,19 @@ def _regression(grouping: dict, charts: bool) -> TaskDetail:
         task="regression",
         columns=[label for _, label in present],
         rows=rows,
-        disparities=_disparity_cells(
-            grouping.get("disparities") or {},
-            grouping.get("disparity_intervals") or {},
-            grouping.get("reliable_disparities"),
-            grouping.get("reliable_disparity_intervals") or {},
-            grouping.get("undefined") or {},
-        ),
+        disparities=_grouping_disparities(grouping),
         charts=drawn,
+    )
+
+
+def _grouping_disparities(grouping: dict) -> list:
+    """A grouping's disparities, each over every group and over the reliable groups."""
+    return _disparity_cells(
+        grouping.get("disparities") or {},
+        grouping.get("disparity_intervals") or {},
+        grouping.get("reliable_disparities"),
+        grouping.get("reliable_disparity_intervals") or {},
+        grouping.get("undefined") or {},
     )
 
 
@@ -251,13 +256,7 @@ def _multiclass(grouping: dict, charts: bool) -> TaskDetail:
         task="multiclass",
         columns=["Accuracy"] if has_accuracy else [],
         rows=rows,
-        disparities=_disparity_cells(
-            grouping.get("disparities") or {},
-            grouping.get("disparity_intervals") or {},
-            grouping.get("reliable_disparities"),
-            grouping.get("reliable_disparity_intervals") or {},
-            grouping.get("undefined") or {},
-        ),
+        disparities=_grouping_disparities(grouping),
         classes=blocks,
         confusions=confusions,
     )
