@@ -1,7 +1,10 @@
 """Forms for uploads (predictions or LLM responses) and the column mapping of a fairness run."""
 
+import math
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import PurePath
-from typing import cast
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
@@ -22,16 +25,20 @@ from fairness import (
     DEFAULT_THRESHOLD,
     DISPARITY_METHODS,
     REFERENCE_POLICIES,
+    SQL_DIALECTS,
+    TASKS,
     ColumnMapping,
+    DatasetError,
+    count_sql,
     looks_positive,
 )
 
-ALLOWED_EXTENSIONS = (".csv", ".tsv", ".txt", ".gz")
-LLM_EXTENSIONS = (*ALLOWED_EXTENSIONS, ".jsonl", ".ndjson", ".parquet")
+ALLOWED_EXTENSIONS = (".csv", ".tsv", ".txt", ".gz", ".parquet")
+LLM_EXTENSIONS = (*ALLOWED_EXTENSIONS, ".jsonl", ".ndjson")
 KIND_LABELS = {
     DatasetKind.PREDICTIONS: (
         "Predictions: one row per person the system decided on (outcome, decision or score, "
-        "sensitive attributes). CSV."
+        "sensitive attributes). CSV or Parquet."
     ),
     DatasetKind.LLM: (
         "LLM responses: one row per response to a counterfactual prompt (pair_id, group, "
@@ -40,6 +47,42 @@ KIND_LABELS = {
 }
 EXTRA_CHECKS = 3
 NONE = ""
+DEFAULT_TASK = TASKS[0]
+TASK_LABELS = {
+    "binary": "Binary decisions: yes/no, selected or not (optionally from a score)",
+    "regression": "Regression: a number (a price, a credit limit, a predicted income)",
+    "multiclass": "Multiclass: one of several labels (a category, a risk band)",
+}
+#: Most distinct labels a multiclass guess takes (the engine's limit on classes).
+MAX_CLASSES = 50
+COUNTS_NAMES = ("count", "counts", "row_count", "rows", "n", "n_rows", "num_rows", "freq")
+SQL_TABLE = "predictions"
+DIALECT_LABELS = {
+    "ansi": "ANSI SQL",
+    "postgresql": "PostgreSQL",
+    "duckdb": "DuckDB",
+    "snowflake": "Snowflake",
+    "spark": "Spark SQL",
+    "bigquery": "BigQuery",
+}
+DIALECT_NOTE = (
+    "Names are quoted so that their spelling is kept: with double quotes in ANSI, PostgreSQL "
+    "(which folds unquoted names to lower case), DuckDB and Snowflake; with backticks in Spark "
+    "SQL (where a double-quoted name is a string unless ANSI mode is on) and BigQuery (where the "
+    "table may be project.dataset.table). COUNT(*) is BIGINT (INT64 in BigQuery). Export the "
+    "result as CSV or Parquet, upload it and choose row_count as the row counts column."
+)
+MANY_VALUED_DECISION = (
+    "“%(column)s” has %(count)s distinct values in the first rows, and a decision has two. Is it "
+    "a score, a regression or classes? Choose that task, or map it as the score."
+)
+TEXT_OUTCOME = (
+    "“%(column)s” holds text values (such as “%(value)s”): a regression needs numbers there."
+)
+ID_LIKE_SENSITIVE = (
+    "“%(column)s” looks like an id (a different value on nearly every row): its groups would be "
+    "of one person each. Choose attributes such as sex or age group."
+)
 CHECK_GROUP_LABELS = {
     "reliable": (
         "Reliable groups (default): checks use only groups with at least the minimum group size, "
@@ -58,12 +101,15 @@ SPREADSHEET_ADVICE = (
 
 
 class DatasetUploadForm(forms.Form):
+    fixed_kind: str | None = None  # a form for one kind of file only
+
     kind = forms.ChoiceField(
         label="What the file holds",
         widget=forms.RadioSelect,
         required=False,  # a form posted without it is a predictions upload, as before
         initial=DatasetKind.PREDICTIONS,
-        choices=[(kind.value, KIND_LABELS[kind]) for kind in DatasetKind],
+        # An attributes file is uploaded from its predictions' mapping page.
+        choices=[(kind.value, label) for kind, label in KIND_LABELS.items()],
     )
     file = forms.FileField(
         required=False,
@@ -72,7 +118,8 @@ class DatasetUploadForm(forms.Form):
         help_text=(
             "Predictions: a CSV with a header row: the observed outcome, the system's decision "
             "and/or score, and one or more sensitive-attribute columns. Comma, semicolon or tab "
-            "separated, UTF-8, optionally gzip-compressed (.csv, .tsv, .txt or .gz). "
+            "separated, UTF-8, optionally gzip-compressed (.csv, .tsv, .txt or .gz), or Parquet "
+            "(.parquet). "
             "LLM responses: CSV, JSON Lines (.jsonl, .ndjson, optionally gzip-compressed) or "
             "Parquet (.parquet)."
         ),
@@ -97,11 +144,9 @@ class DatasetUploadForm(forms.Form):
             )
         uploaded = self.cleaned_data.get("file")
         if not uploaded:
-            what = (
-                "an LLM responses"
-                if self.cleaned_data.get("kind") == DatasetKind.LLM
-                else "a predictions"
-            )
+            kind = self.cleaned_data.get("kind") or self.fixed_kind
+            what = {DatasetKind.LLM: "an LLM responses", DatasetKind.ATTRIBUTES: "an attributes"}
+            what = what.get(kind, "a predictions")
             raise ValidationError(f"Choose {what} file to upload.", code="required")
         return uploaded
 
@@ -137,12 +182,122 @@ class DatasetUploadForm(forms.Form):
                 self.add_error(
                     "file",
                     ValidationError(
-                        "Upload a .csv, .tsv, .txt or .gz file; %(name)s is none of these.",
+                        "Upload a .csv, .tsv, .txt, .gz or .parquet file; %(name)s is none of these.",
                         code="extension",
                         params={"name": uploaded.name},
                     ),
                 )
         return data
+
+
+class AttributesUploadForm(DatasetUploadForm):
+    """The second upload of the mapping page: sensitive attributes in a separate file."""
+
+    fixed_kind = DatasetKind.ATTRIBUTES
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        self.fields["file"].label = "Sensitive attributes file"
+        self.fields["file"].help_text = (
+            "One row per person: the id column the predictions also have, and the sensitive "
+            f"columns. CSV or Parquet, up to {filesizeformat(self.max_bytes)}."
+        )
+
+    def clean(self):
+        self.cleaned_data["kind"] = DatasetKind.ATTRIBUTES
+        return super().clean()
+
+
+def _number(value: str) -> float | None:
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _values(preview: Mapping[str, Any], column: str | None) -> tuple[list[str], bool]:
+    """The distinct values the preview saw in the column, and whether there were more."""
+    if not column:
+        return [], False
+    values = [str(v) for v in preview.get("distinct", {}).get(column, [])]
+    return values, bool(preview.get("distinct_truncated", {}).get(column))
+
+
+def guess_task(preview: Mapping[str, Any]) -> str:
+    """The task the guessed decision column's values suggest (the user confirms it).
+
+    Numbers with fractions, or more distinct numbers than classes: regression; 3 to 50 text
+    labels: multiclass; anything else: binary.
+    """
+    values, truncated = _values(preview, (preview.get("guess") or {}).get("y_pred"))
+    numbers = [_number(v) for v in values]
+    if values and all(n is not None for n in numbers):
+        many = truncated or len(values) > MAX_CLASSES
+        if many or any(n is not None and n != int(n) for n in numbers):
+            return "regression"
+        return DEFAULT_TASK
+    if not truncated and 3 <= len(values) <= MAX_CLASSES and all(n is None for n in numbers):
+        return "multiclass"
+    return DEFAULT_TASK
+
+
+def guess_counts(preview: Mapping[str, Any]) -> str:
+    """A column named like a row count whose values are whole numbers, else none."""
+    for column in preview.get("columns", []):
+        name = "_".join(t for t in re.split(r"[^0-9a-z]+", str(column).casefold()) if t)
+        values, _ = _values(preview, column)
+        numbers = [_number(v) for v in values]
+        if name in COUNTS_NAMES and values and all(n is not None and n == int(n) for n in numbers):
+            return str(column)
+    return NONE
+
+
+def column_warnings(
+    preview: Mapping[str, Any],
+    *,
+    task: str,
+    y_true: str | None,
+    y_pred: str | None,
+    sensitive: Sequence[str],
+) -> list[str]:
+    """Warnings from the preview about the chosen columns, before the run.
+
+    Text in a regression's outcome or prediction; a decision with many values; a sensitive
+    column with a different value on nearly every row (an id).
+    """
+    found = []
+    for column in (y_true, y_pred) if task == "regression" else ():
+        values, _ = _values(preview, column)
+        text = [v for v in values if _number(v) is None]
+        if text:
+            found.append(TEXT_OUTCOME % {"column": column, "value": text[0][:40]})
+    values, truncated = _values(preview, y_pred)
+    if task == "binary" and (truncated or len(values) > 2):
+        count = f"{len(values)}{'+' if truncated else ''}"
+        found.append(MANY_VALUED_DECISION % {"column": y_pred, "count": count})
+    sampled = int(preview.get("rows_sampled") or len(preview.get("rows", [])))
+    for column in sensitive:
+        values, truncated = _values(preview, column)
+        if truncated or (sampled >= 10 and len(values) >= 0.9 * sampled):
+            found.append(ID_LIKE_SENSITIVE % {"column": column})
+    return found
+
+
+def mapping_sql(
+    mapping: Mapping[str, Any], *, table: str = SQL_TABLE, dialect: str = "ansi"
+) -> tuple[str, str]:
+    """The engine's count-table SQL for the mapping (`fairness.count_sql`), or why there is none."""
+    roles = {k: mapping.get(k) or None for k in ("y_true", "y_pred", "score")}
+    sensitive = [c for c in mapping.get("sensitive") or [] if c]
+    try:
+        sql = count_sql(
+            ColumnMapping(**roles, sensitive=sensitive), table.strip() or SQL_TABLE, dialect=dialect
+        )
+    except (DatasetError, ValueError) as error:
+        return "", str(error)
+    return sql, ""
 
 
 def _column_choices(columns: list[str], empty_label: str | None) -> list[tuple[str, str]]:
@@ -156,6 +311,16 @@ class MappingForm(forms.Form):
     After validation, `mapping`, `options` and `extra_checks` hold what `run_create` takes.
     """
 
+    task = forms.ChoiceField(
+        label="What the system predicts",
+        widget=forms.RadioSelect,
+        initial=DEFAULT_TASK,
+        choices=[(task, TASK_LABELS[task]) for task in TASKS],
+        help_text=(
+            "Chosen first: the fields below follow it. The guess comes from the values of the "
+            "decision column in the first rows."
+        ),
+    )
     y_true = forms.ChoiceField(
         label="Observed outcome (y_true)",
         required=False,
@@ -171,6 +336,32 @@ class MappingForm(forms.Form):
         label="Score threshold",
         initial=DEFAULT_THRESHOLD,
         help_text="Without a decision column, a score at or above this counts as selected.",
+    )
+    decision_threshold = forms.FloatField(
+        label="Decision threshold (optional)",
+        required=False,
+        help_text=(
+            "Regression: a prediction at or above it counts as selected, which adds selection "
+            "rates, impact ratios and the four-fifths screen."
+        ),
+    )
+    counts = forms.ChoiceField(
+        label="Row counts (count table)",
+        required=False,
+        help_text=(
+            "Only for a count table, where each row is a cell with its number of rows (the "
+            "result of the SQL below); leave it empty when each row is one person."
+        ),
+    )
+    attributes = forms.ChoiceField(
+        label="Sensitive attributes from a separate file",
+        required=False,
+        help_text="Upload it below; its rows are joined to the predictions on the id column.",
+    )
+    id = forms.ChoiceField(
+        label="Id column (in both files)",
+        required=False,
+        help_text="The column both files have that names the person; rows are joined on it.",
     )
     sensitive = forms.MultipleChoiceField(
         label="Sensitive attributes",
@@ -236,15 +427,38 @@ class MappingForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, dataset: Dataset, **kwargs):
+    sql_table = forms.CharField(
+        label="Table name", required=False, max_length=200, initial=SQL_TABLE
+    )
+    sql_dialect = forms.ChoiceField(
+        label="SQL dialect",
+        required=False,
+        initial="ansi",
+        choices=[(d, DIALECT_LABELS.get(d, d)) for d in SQL_DIALECTS],
+    )
+
+    def __init__(self, *args, dataset: Dataset, attribute_files: Sequence[Dataset] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.dataset = dataset
+        self.attribute_files = {str(d.pk): d for d in attribute_files}
         columns = dataset.columns
-        choice_fields = cast(dict[str, forms.ChoiceField], self.fields)  # the five below are
+        self.attributes_dataset = self.attribute_files.get(self._value("attributes") or "")
+        attribute_columns = self.attributes_dataset.columns if self.attributes_dataset else []
+        choice_fields = cast(dict[str, forms.ChoiceField], self.fields)  # the ones below are
         choice_fields["y_true"].choices = _column_choices(columns, "— none (selection only) —")
         choice_fields["y_pred"].choices = _column_choices(columns, "— none (use the score) —")
         choice_fields["score"].choices = _column_choices(columns, "— none —")
-        choice_fields["sensitive"].choices = _column_choices(columns, None)
+        choice_fields["counts"].choices = _column_choices(columns, "— none (one row per person) —")
+        choice_fields["attributes"].choices = [
+            (NONE, "— none (the sensitive columns are in the predictions) —"),
+            *[(pk, d.original_name) for pk, d in self.attribute_files.items()],
+        ]
+        shared = [c for c in columns if c in attribute_columns]
+        choice_fields["id"].choices = _column_choices(shared, "— none —")
+        extra = [c for c in attribute_columns if c not in columns]
+        choice_fields["sensitive"].choices = _column_choices(columns, None) + [
+            (c, f"{c} (attributes file)") for c in extra
+        ]
         choice_fields["pos_label"].choices = self._pos_label_choices()
         for i in range(1, EXTRA_CHECKS + 1):
             self.fields[f"extra_{i}_metric"] = forms.ChoiceField(
@@ -260,9 +474,44 @@ class MappingForm(forms.Form):
             )
         self.helper = self._helper()
 
-    def _chosen(self, name: str) -> str:
+    def _value(self, name: str) -> str | None:
         value = self.data.get(name) if self.is_bound else self.initial.get(name)
+        return None if value is None else str(value)
+
+    def _chosen(self, name: str) -> str:
+        value = self._value(name)
         return value if value in self.dataset.columns else NONE
+
+    def _sensitive(self) -> list[str]:
+        if not self.is_bound:
+            return list(self.initial.get("sensitive") or [])
+        getlist = getattr(self.data, "getlist", None)
+        return list(getlist("sensitive") if getlist else self.data.get("sensitive") or [])
+
+    @property
+    def chosen_task(self) -> str:
+        task = self._value("task")
+        return task if task in TASKS else guess_task(self.dataset.preview)
+
+    def sql(self) -> tuple[str, str]:
+        """The count-table SQL for the columns chosen now, or why there is none."""
+        values = self._sensitive()
+        mapping = {role: self._chosen(role) for role in ("y_true", "y_pred", "score")}
+        if self.chosen_task != "binary":
+            mapping["score"] = NONE
+        dialect = self._value("sql_dialect") or "ansi"
+        table = self._value("sql_table") or SQL_TABLE
+        return mapping_sql(
+            {**mapping, "sensitive": list(values or [])}, table=table, dialect=dialect
+        )
+
+    def warnings(self) -> list[str]:
+        """What the preview says about the columns chosen now, before the run (see `column_warnings`)."""
+        chosen = {role: self._chosen(role) for role in ("y_true", "y_pred")}
+        values = self._sensitive()
+        return column_warnings(
+            self.dataset.preview, task=self.chosen_task, sensitive=list(values or []), **chosen
+        )
 
     def _pos_label_choices(self) -> list:
         """The engine's default first, then the values seen in the chosen label columns.
@@ -295,26 +544,52 @@ class MappingForm(forms.Form):
             for i in range(1, EXTRA_CHECKS + 1)
         ]
         helper.layout = Layout(
+            Fieldset("Task", "task"),
             Fieldset(
                 "Columns",
                 Div(
                     Div("y_true", css_class="col-md-4"),
                     Div("y_pred", css_class="col-md-4"),
-                    Div("score", css_class="col-md-4"),
+                    Div("counts", css_class="col-md-4"),
                     css_class="row",
                 ),
-                "threshold",
                 "sensitive",
             ),
             Fieldset(
-                "Positive label",
+                "Score (binary decisions)",
+                Div(
+                    Div("score", css_class="col-md-6"),
+                    Div("threshold", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                data_tasks="binary",
+            ),
+            Fieldset(
+                "Decision threshold (regression)", "decision_threshold", data_tasks="regression"
+            ),
+            Fieldset(
+                "Sensitive attributes in a separate file",
+                Div(
+                    Div("attributes", css_class="col-md-6"),
+                    Div("id", css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                "Positive label (binary decisions)",
                 Div(
                     Div("pos_label", css_class="col-md-6"),
                     Div("pos_label_other", css_class="col-md-6"),
                     css_class="row",
                 ),
+                data_tasks="binary",
             ),
-            Fieldset("Reference group", "reference_policy", "reference_group"),
+            Fieldset(
+                "Reference group (selection rates)",
+                "reference_policy",
+                "reference_group",
+                data_tasks="binary regression",
+            ),
             Fieldset(
                 "Thresholds",
                 Div(
@@ -326,16 +601,25 @@ class MappingForm(forms.Form):
                 ),
                 "check_groups",
             ),
-            HTML('{% include "audits/includes/run_gate_checks.html" %}'),
-            Fieldset("Extra checks (optional)", *extra),
+            Div(
+                HTML('{% include "audits/includes/run_gate_checks.html" %}'),
+                Fieldset("Extra checks (optional)", *extra),
+                data_tasks="binary",
+            ),
         )
         return helper
 
     def clean(self):
         data = super().clean() or self.cleaned_data  # as Django does when clean() returns None
+        self.task = data.get("task") or DEFAULT_TASK
+        binary = self.task == "binary"
+        # A field of another task, filled in while the page showed every field, is not used.
         roles = {r: data.get(r) or None for r in ("y_true", "y_pred", "score")}
+        if not binary:
+            roles["score"] = None
+        inputs = {r: data.get(r) or None for r in ("counts", "id")}
         # The engine's own validation of the mapping, each problem shown next to its field.
-        mapping = ColumnMapping(**roles, sensitive=list(data.get("sensitive") or []))
+        mapping = ColumnMapping(**roles, **inputs, sensitive=list(data.get("sensitive") or []))
         for problem in mapping.problems():
             if problem.role not in self.errors:
                 self.add_error(problem.role, problem.message)
@@ -344,13 +628,21 @@ class MappingForm(forms.Form):
             self.add_error(
                 "reference_group", "Name the reference group, or pick the highest-rate group."
             )
-        self.extra_checks = self._clean_extra_checks(data)
+        self.extra_checks = self._clean_extra_checks(data) if binary else []
         pos_label = (data.get("pos_label_other") or "").strip() or data.get("pos_label") or None
         self.mapping = {
             **roles,
+            **inputs,
             "sensitive": list(data.get("sensitive", [])),
-            "pos_label": pos_label,
+            "pos_label": pos_label if binary else None,
         }
+        self.attributes = self.attributes_dataset
+        threshold = data.get("decision_threshold")
+        self.decision_threshold = threshold if self.task == "regression" else None
+        if self.attributes is not None and not inputs["id"]:
+            self.add_error("id", "Choose the id column both files have, to join them on.")
+        if self.attributes is None and inputs["id"]:
+            self.add_error("id", "An id column joins an attributes file: choose one above.")
         self.options = {
             "reference_group": reference if data.get("reference_policy") == "named" else None,
             "four_fifths_threshold": data.get("four_fifths_threshold"),
@@ -386,6 +678,7 @@ class MappingForm(forms.Form):
             initial = {**mapping, **{k: v for k, v in options.items() if v is not None}}
             initial["sensitive"] = mapping.get("sensitive", [])
             initial["reference_policy"] = "named" if options.get("reference_group") else "highest"
+            initial["attributes"] = (config.get("attributes") or {}).get("dataset")
             extras = [c for c in config.get("checks", []) if c.get("source") == "extra"]
             for i, check in enumerate(extras[:EXTRA_CHECKS], start=1):
                 for key in ("metric", "comparison", "threshold"):
@@ -396,4 +689,6 @@ class MappingForm(forms.Form):
         initial["sensitive"] = list(guess.get("sensitive") or [])
         if guess.get("pos_label") is not None:
             initial["pos_label"] = str(guess["pos_label"])
+        initial["task"] = guess_task(dataset.preview)
+        initial["counts"] = guess_counts(dataset.preview)
         return initial

@@ -1,6 +1,6 @@
 """Executing a fairness run: claim it, read its file, call the engine, record the outcome.
 
-A prediction run calls `fairness.assess`; an LLM run (its dataset holds LLM responses) calls
+A prediction run calls `fairness.assess` (with its task, and the attributes file it joins); an LLM run (its dataset holds LLM responses) calls
 `fairness.text.assess_responses` with the stored mapping, checks and options, and then draws up
 the VADER `neg` histogram per group shown beside its document (`run.figures`).
 
@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import BinaryIO, cast
 
 from django.conf import settings
@@ -51,7 +51,7 @@ def run_execute(*, run_pk: int) -> None:
     if not _claim(run_pk):
         logger.info("Fairness run %s is not waiting to run; nothing to do", run_pk)
         return
-    run = FairnessRun.objects.select_related("dataset__audit").get(pk=run_pk)
+    run = FairnessRun.objects.select_related("dataset__audit", "attributes").get(pk=run_pk)
     started = time.monotonic()
     try:
         report = _assess_responses(run) if run.is_llm else _assess(run)
@@ -94,10 +94,17 @@ def _assess(run: FairnessRun) -> FairnessReport:
     config = run.config
     mapping = ColumnMapping(**config["mapping"])
     checks = [Check(c["metric"], c["comparison"], c["threshold"]) for c in config.get("checks", [])]
-    with _dataset_source(run.dataset) as source, _Heartbeat(run.pk):
+    with ExitStack() as stack:
+        source = stack.enter_context(_dataset_source(run.dataset))
+        # Sensitive attributes in a separate file, joined on the mapping's id column.
+        attributes = (
+            stack.enter_context(_dataset_source(run.attributes)) if run.attributes else None
+        )
+        stack.enter_context(_Heartbeat(run.pk))
         return assess(
             source,
             mapping,
+            attributes=attributes,
             checks=checks,
             progress=_ProgressWriter(run.pk),
             app_version=settings.APP_VERSION,

@@ -14,6 +14,8 @@ from .audit import Audit
 class DatasetKind(models.TextChoices):
     PREDICTIONS = "predictions", "Predictions"
     LLM = "llm", "LLM responses"
+    #: Sensitive attributes in a separate file, joined to a predictions file on an id column.
+    ATTRIBUTES = "attributes", "Sensitive attributes"
 
 
 #: File name endings an LLM responses file keeps in storage (the engine reads the content either way).
@@ -22,7 +24,9 @@ LLM_STORED_SUFFIXES = (".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".parquet", 
 
 def dataset_upload_to(instance: "Dataset", filename: str) -> str:
     suffix = ".csv"
-    if instance.kind == DatasetKind.LLM:
+    if instance.preview.get("encoding") == "parquet":
+        suffix = ".parquet"  # recognised by its content, whatever the name said
+    elif instance.kind == DatasetKind.LLM:
         ending = PurePath(filename).suffix.lower()
         suffix = ending if ending in LLM_STORED_SUFFIXES else ".dat"
     return f"datasets/audit-{instance.audit_id}/{instance.storage_token}{suffix}"
@@ -65,6 +69,10 @@ class Dataset(models.Model):
     def is_llm(self) -> bool:
         return self.kind == DatasetKind.LLM
 
+    @property
+    def is_attributes(self) -> bool:
+        return self.kind == DatasetKind.ATTRIBUTES
+
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -100,6 +108,14 @@ class FairnessRun(models.Model):
     # {"mapping": {...ColumnMapping fields}, "options": {...assess keyword arguments}, "checks": [...]}
     # (an LLM run: ResponseMapping fields and assess_responses keyword arguments)
     config = models.JSONField()
+    # Sensitive attributes in a separate file (kind "attributes"), joined on `config.mapping.id`.
+    attributes = models.ForeignKey(
+        Dataset,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attribute_runs",
+    )
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.FloatField(default=0.0)  # 0..1
     error_code = models.CharField(max_length=40, blank=True)

@@ -122,3 +122,8 @@ def datasets_for_audit(audit: Audit) -> QuerySet[Dataset]:
         .select_related("uploaded_by")
         .order_by("-created_at", "-pk")
     )
+
+
+def attribute_datasets_for_audit(audit: Audit) -> list[Dataset]:
+    """The audit's sensitive-attributes files (joined to predictions on an id), newest first."""
+    return list(datasets_for_audit(audit).filter(kind=DatasetKind.ATTRIBUTES))

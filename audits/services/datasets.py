@@ -32,7 +32,7 @@ from audits.reports.run.checks import same_check
 from audits.responses import guess_positive, guess_roles, preview_responses
 from audits.services.common import ensure_can_edit
 from audits.services.gates import LLM, gate_checks
-from fairness import DEFAULT_OPTIONS, DatasetError, preview
+from fairness import DEFAULT_OPTIONS, TASKS, DatasetError, preview
 from fairness.text import (
     DEFAULT_REFUSAL_PATTERNS,
     REQUIRED_ROLES,
@@ -44,11 +44,9 @@ from fairness.text import (
 
 logger = logging.getLogger(__name__)
 
-PREDICTIONS_TASK = "binary"
-
 PREVIEW_ROWS = 20
 PREVIEW_MAX_DISTINCT = 50
-UNREADABLE_MESSAGE = "The file could not be read ({name}). Check that it is a CSV file."
+UNREADABLE_MESSAGE = "The file could not be read ({name}). Check that it is a CSV or Parquet file."
 UNREADABLE_RESPONSES_MESSAGE = (
     "The file could not be read ({name}). Check that it is CSV, JSON Lines or Parquet."
 )
@@ -187,6 +185,51 @@ def _upload_source(uploaded_file: File) -> Iterator[str | BinaryIO]:
 # -- runs: create, retry ------------------------------------------------------------------------
 
 
+#: The mapping's keys a predictions run records (empty means "not mapped": the engine takes None).
+MAPPING_KEYS = ("y_true", "y_pred", "score", "pos_label", "counts", "id")
+BAD_TASK_MESSAGE = "Choose the task: one of {tasks}."
+NOT_ATTRIBUTES_MESSAGE = "Choose a sensitive-attributes file uploaded to this audit."
+ID_NEEDED_MESSAGE = "Choose the id column that joins the predictions with the attributes file."
+ID_WITHOUT_ATTRIBUTES_MESSAGE = (
+    "An id column joins an attributes file: upload one, or leave the id column empty."
+)
+THRESHOLD_NOT_REGRESSION_MESSAGE = "A decision threshold applies to a regression only."
+EXTRA_CHECKS_BINARY_MESSAGE = (
+    "Extra checks are offered for binary decisions only; a {task} run reports its own metrics."
+)
+
+
+def run_inputs_problems(
+    *,
+    dataset: Dataset,
+    task: str,
+    mapping: Mapping[str, Any],
+    attributes: Dataset | None,
+    decision_threshold: float | None,
+    extra_checks: Sequence[dict[str, Any]] = (),
+) -> dict[str, str]:
+    """What is wrong with a run's task and inputs, by field (empty when nothing is).
+
+    The form, the API serializer and `run_create` ask the same questions.
+    """
+    problems: dict[str, str] = {}
+    if task not in TASKS:
+        problems["task"] = BAD_TASK_MESSAGE.format(tasks=", ".join(TASKS))
+    if attributes is not None and (
+        attributes.kind != DatasetKind.ATTRIBUTES or attributes.audit_id != dataset.audit_id
+    ):
+        problems["attributes"] = NOT_ATTRIBUTES_MESSAGE
+    if attributes is not None and not mapping.get("id"):
+        problems["id"] = ID_NEEDED_MESSAGE
+    if attributes is None and mapping.get("id"):
+        problems["id"] = ID_WITHOUT_ATTRIBUTES_MESSAGE
+    if decision_threshold is not None and task != "regression":
+        problems["decision_threshold"] = THRESHOLD_NOT_REGRESSION_MESSAGE
+    if extra_checks and task != "binary" and task in TASKS:
+        problems["extra_checks"] = EXTRA_CHECKS_BINARY_MESSAGE.format(task=task)
+    return problems
+
+
 @transaction.atomic
 def run_create(
     *,
@@ -195,32 +238,52 @@ def run_create(
     mapping: Mapping[str, Any],
     options: Mapping[str, Any],
     extra_checks: Sequence[dict[str, Any]] = (),
+    task: str = "binary",
+    attributes: Dataset | None = None,
+    decision_threshold: float | None = None,
 ) -> FairnessRun:
     """Create a fairness run of the dataset and start it (see `audits.jobs.run_enqueue`).
 
-    Every metric-gate question of the audit's checklist becomes a check, so the run can answer it;
-    `extra_checks` ({"metric", "comparison", "threshold"}) are added after them.
+    `task` is one of `fairness.TASKS`, given (the engine would guess it from the head of the file,
+    and the page has asked). `mapping` may name a `counts` column (a count table) and an `id`
+    column that joins `attributes`, a dataset of kind "attributes" of the same audit; a regression
+    may have a `decision_threshold`. Every metric-gate question of the audit's checklist becomes a
+    check of a binary run, so the run can answer it; `extra_checks` ({"metric", "comparison",
+    "threshold"}, binary only) are added after them.
     """
     audit = dataset.audit
     ensure_can_edit(audit=audit, user=user)
-    if dataset.is_llm:
-        raise ValidationError("This dataset holds LLM responses: use llm_run_create.")
-    checks = gate_checks(audit)
+    if dataset.kind != DatasetKind.PREDICTIONS:
+        raise ValidationError("This dataset does not hold predictions: use llm_run_create.")
+    problems = run_inputs_problems(
+        dataset=dataset,
+        task=task,
+        mapping=mapping,
+        attributes=attributes,
+        decision_threshold=decision_threshold,
+        extra_checks=extra_checks,
+    )
+    if problems:
+        raise ValidationError(problems)
+    checks = gate_checks(audit, task=task)
     checks += [{**check, "source": "extra"} for check in extra_checks]
+    task_options: dict[str, Any] = {"task": task}
+    if decision_threshold is not None:
+        task_options["decision_threshold"] = decision_threshold
     config = {
-        # Empty means "not mapped": the engine takes None, never "".
-        "mapping": {k: mapping.get(k) or None for k in ("y_true", "y_pred", "score", "pos_label")}
+        "mapping": {k: mapping.get(k) or None for k in MAPPING_KEYS}
         | {"sensitive": list(mapping.get("sensitive") or [])},
         "options": dict(DEFAULT_OPTIONS)
         | {"bootstrap_draws": settings.FAIRNESS_BOOTSTRAP_DRAWS}
         | {k: v for k, v in options.items() if k in DEFAULT_OPTIONS}
         | {"max_groups": settings.FAIRNESS_MAX_GROUPS}
-        # The pages map binary decisions; say so rather than let the engine guess from the head of
-        # the file (it would take a y_pred with fractions for a regression).
-        | {"task": PREDICTIONS_TASK},
+        # The task is given: the engine would guess it from the head of the file.
+        | task_options,
         "checks": checks,
     }
-    return _run_start(dataset=dataset, user=user, config=config)
+    if attributes is not None:
+        config["attributes"] = {"dataset": attributes.pk, "name": attributes.original_name}
+    return _run_start(dataset=dataset, user=user, config=config, attributes=attributes)
 
 
 #: The checks an LLM run offers, with their thresholds (LLM.md); `decision` ones need a decision.
@@ -315,7 +378,7 @@ def run_retry(*, run: FairnessRun, user: User) -> FairnessRun:
     run_fail_if_stale(run=run)
     if run.status != RunStatus.FAILED:
         raise ValidationError("Only a failed run can be retried.")
-    return _run_start(dataset=run.dataset, user=user, config=run.config)
+    return _run_start(dataset=run.dataset, user=user, config=run.config, attributes=run.attributes)
 
 
 RUN_DELETE_NOT_FAILED = (
@@ -341,8 +404,10 @@ def run_delete(*, run: FairnessRun, user: User) -> None:
     run.delete()
 
 
-def _run_start(*, dataset: Dataset, user: User, config: dict[str, Any]) -> FairnessRun:
-    run = FairnessRun(dataset=dataset, config=config, created_by=user)
+def _run_start(
+    *, dataset: Dataset, user: User, config: dict[str, Any], attributes: Dataset | None = None
+) -> FairnessRun:
+    run = FairnessRun(dataset=dataset, config=config, created_by=user, attributes=attributes)
     run.full_clean()
     run.save()
     run_enqueue(run)

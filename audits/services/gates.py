@@ -72,8 +72,10 @@ def gate_questions(audit: Audit, *, kind: str | None = None) -> list[Question] |
     return [q for q in questions if gate_kind(q.gate) == kind]
 
 
-def gate_checks(audit: Audit, *, kind: str = PREDICTIONS) -> list[dict]:
+def gate_checks(audit: Audit, *, kind: str = PREDICTIONS, task: str = "binary") -> list[dict]:
     """One engine check per distinct gate of that kind: what every run of the kind must evaluate."""
+    if task != "binary":
+        return []
     checks: list[dict] = []
     for question in gate_questions(audit, kind=kind):
         gate = question.gate or {}

@@ -9,13 +9,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audits.forms.datasets import DatasetUploadForm, MappingForm
+from audits.forms.datasets import (
+    DIALECT_NOTE,
+    AttributesUploadForm,
+    DatasetUploadForm,
+    MappingForm,
+)
 from audits.forms.gates import GateOverrideForm
 from audits.forms.llm import LlmMappingForm
 from audits.models import Audit, Dataset, DatasetKind, FairnessRun, RunStatus
@@ -27,6 +32,7 @@ from audits.reports.run.tasks import input_facts
 from audits.responses import FORMAT_NAMES
 from audits.selectors import audit_get_for_user
 from audits.selectors.datasets import (
+    attribute_datasets_for_audit,
     dataset_get_for_user,
     gate_answers,
     gate_question_get,
@@ -98,32 +104,134 @@ def dataset_map(request: AuthenticatedHttpRequest, pk: int, dataset_pk: int) -> 
     ensure_can_edit(audit=dataset.audit, user=request.user)
     if dataset.is_llm:
         return _llm_dataset_map(request, dataset)
-    if request.method == "POST":
-        form = MappingForm(request.POST, dataset=dataset)
+    if dataset.is_attributes:
+        raise Http404("An attributes file is mapped on its predictions' page.")
+    attribute_files = attribute_datasets_for_audit(dataset.audit)
+    # "Choose task" re-renders the page with the fields of the chosen task (works without JS).
+    if request.method == "POST" and "choose_task" not in request.POST:
+        form = MappingForm(request.POST, dataset=dataset, attribute_files=attribute_files)
         if form.is_valid():
-            run = dataset_services.run_create(
-                dataset=dataset,
-                user=request.user,
-                mapping=form.mapping,
-                options=form.options,
-                extra_checks=form.extra_checks,
-            )
-            _message_run_started(request, run)
-            return redirect(run)
+            try:
+                run = dataset_services.run_create(
+                    dataset=dataset,
+                    user=request.user,
+                    mapping=form.mapping,
+                    options=form.options,
+                    extra_checks=form.extra_checks,
+                    task=form.task,
+                    attributes=form.attributes,
+                    decision_threshold=form.decision_threshold,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                _message_run_started(request, run)
+                return redirect(run)
+    elif request.method == "POST":
+        form = MappingForm(request.POST, dataset=dataset, attribute_files=attribute_files)
+        form.errors.clear()  # a task chosen, nothing submitted yet
     else:
         initial = MappingForm.initial_from(
             dataset=dataset, config=_config_of(dataset, request.GET.get("run"))
         )
-        form = MappingForm(dataset=dataset, initial=initial)
+        chosen = request.GET.get("attributes")
+        if chosen:
+            initial["attributes"] = chosen
+        form = MappingForm(dataset=dataset, initial=initial, attribute_files=attribute_files)
+    sql, sql_problem = form.sql()
     context = {
         "audit": dataset.audit,
         "dataset": dataset,
         "form": form,
+        "task": form.chosen_task,
+        "warnings": form.warnings(),
+        "sql": sql,
+        "sql_problem": sql_problem,
+        "dialect_note": DIALECT_NOTE,
+        "attributes_form": AttributesUploadForm(max_bytes=settings.DATASET_MAX_BYTES),
         "gate_checks": gate_services.gate_checks(dataset.audit),
-        "delimiter_name": DELIMITER_NAMES.get(dataset.preview.get("delimiter"), "comma"),
+        "delimiter_name": _format_name(dataset),
         "page_title": f"Map {dataset.original_name}",
     }
     return render(request, "audits/dataset_map.html", context)
+
+
+def _format_name(dataset: Dataset) -> str:
+    if dataset.preview.get("encoding") == "parquet":
+        return "Parquet"
+    separator = DELIMITER_NAMES.get(dataset.preview.get("delimiter"), "comma")
+    return f"{separator}-separated"
+
+
+@login_required
+@require_GET
+def dataset_map_check(request: AuthenticatedHttpRequest, pk: int, dataset_pk: int) -> JsonResponse:
+    """The mapping page's live parts for the columns chosen now: warnings, SQL, positive labels."""
+    dataset = dataset_get_for_user(
+        request.user, audit_pk=pk, dataset_pk=dataset_pk, action=Action.ANSWER
+    )
+    if dataset.kind != DatasetKind.PREDICTIONS:
+        raise Http404("Only a predictions file has this mapping.")
+    form = MappingForm(
+        request.GET, dataset=dataset, attribute_files=attribute_datasets_for_audit(dataset.audit)
+    )
+    sql, problem = form.sql()
+    payload = {
+        "task": form.chosen_task,
+        "warnings": form.warnings(),
+        "sql": sql,
+        "sql_problem": problem,
+        "pos_label_choices": form.fields["pos_label"].choices,
+    }
+    return JsonResponse(payload, headers={"Cache-Control": "no-store"})
+
+
+@csrf_exempt  # outermost, so the CSRF check below runs only after the upload handler is in place
+@login_required
+@require_POST
+def attributes_upload(request: AuthenticatedHttpRequest, pk: int, dataset_pk: int) -> HttpResponse:
+    """The mapping page's second upload: sensitive attributes, kept as a dataset of that kind."""
+    dataset = dataset_get_for_user(
+        request.user, audit_pk=pk, dataset_pk=dataset_pk, action=Action.ANSWER
+    )
+    ensure_can_edit(audit=dataset.audit, user=request.user)
+    if dataset.kind != DatasetKind.PREDICTIONS:
+        raise Http404("Attributes are joined to a predictions file.")
+    handler = LimitedUploadHandler(request, max_bytes=settings.DATASET_MAX_BYTES)
+    request.upload_handlers = [handler]
+    return _attributes_upload(request, dataset=dataset, handler=handler)
+
+
+@csrf_protect
+def _attributes_upload(
+    request: AuthenticatedHttpRequest, *, dataset: Dataset, handler: LimitedUploadHandler
+) -> HttpResponse:
+    form = AttributesUploadForm(
+        request.POST, request.FILES, max_bytes=settings.DATASET_MAX_BYTES, too_big=handler.too_big
+    )
+    back = reverse("audits:dataset_map", args=[dataset.audit_id, dataset.pk])
+    if form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        try:
+            attributes = dataset_services.dataset_ingest(
+                audit=dataset.audit,
+                user=request.user,
+                uploaded_file=uploaded,
+                sha256=uploaded.sha256,
+                kind=DatasetKind.ATTRIBUTES,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"{attributes.original_name} is uploaded. Choose the id column and its "
+                "sensitive columns.",
+            )
+            return redirect(f"{back}?attributes={attributes.pk}")
+    problems = [m for errors in form.errors.values() for m in errors]
+    messages.error(request, "The attributes file was not kept: " + " ".join(problems))
+    return redirect(back)
 
 
 def _llm_dataset_map(request: AuthenticatedHttpRequest, dataset: Dataset) -> HttpResponse:
@@ -311,6 +419,16 @@ def gate_override(request: AuthenticatedHttpRequest, pk: int, question_pk: int) 
 urlpatterns = [
     path("audits/<int:pk>/datasets/upload/", dataset_upload, name="dataset_upload"),
     path("audits/<int:pk>/datasets/<int:dataset_pk>/map/", dataset_map, name="dataset_map"),
+    path(
+        "audits/<int:pk>/datasets/<int:dataset_pk>/map/check/",
+        dataset_map_check,
+        name="dataset_map_check",
+    ),
+    path(
+        "audits/<int:pk>/datasets/<int:dataset_pk>/attributes/",
+        attributes_upload,
+        name="attributes_upload",
+    ),
     path("audits/<int:pk>/runs/<int:run_pk>/", run_detail, name="run_detail"),
     path("audits/<int:pk>/runs/<int:run_pk>/progress/", run_progress, name="run_progress"),
     path("audits/<int:pk>/runs/<int:run_pk>/retry/", run_retry, name="run_retry"),
