@@ -57,6 +57,16 @@ TASK_LABELS = {
 MAX_CLASSES = 50
 COUNTS_NAMES = ("count", "counts", "row_count", "rows", "n", "n_rows", "num_rows", "freq")
 SQL_TABLE = "predictions"
+#: The fields (and those named after them, `extra_1_metric`...) only some tasks use.
+TASK_FIELDS = {
+    "score": ("binary",),
+    "threshold": ("binary",),
+    "pos_label": ("binary",),
+    "extra": ("binary",),
+    "decision_threshold": ("regression",),
+    "reference_policy": ("binary", "regression"),
+    "reference_group": ("binary", "regression"),
+}
 DIALECT_LABELS = {
     "ansi": "ANSI SQL",
     "postgresql": "PostgreSQL",
@@ -144,9 +154,12 @@ class DatasetUploadForm(forms.Form):
             )
         uploaded = self.cleaned_data.get("file")
         if not uploaded:
-            kind = self.cleaned_data.get("kind") or self.fixed_kind
-            what = {DatasetKind.LLM: "an LLM responses", DatasetKind.ATTRIBUTES: "an attributes"}
-            what = what.get(kind, "a predictions")
+            kind = str(self.cleaned_data.get("kind") or self.fixed_kind)
+            names: dict[str, str] = {
+                DatasetKind.LLM: "an LLM responses",
+                DatasetKind.ATTRIBUTES: "an attributes",
+            }
+            what = names.get(kind, "a predictions")
             raise ValidationError(f"Choose {what} file to upload.", code="required")
         return uploaded
 
@@ -314,6 +327,7 @@ class MappingForm(forms.Form):
     task = forms.ChoiceField(
         label="What the system predicts",
         widget=forms.RadioSelect,
+        required=False,  # a form posted without it maps binary decisions, as before
         initial=DEFAULT_TASK,
         choices=[(task, TASK_LABELS[task]) for task in TASKS],
         help_text=(
@@ -460,6 +474,15 @@ class MappingForm(forms.Form):
             (c, f"{c} (attributes file)") for c in extra
         ]
         choice_fields["pos_label"].choices = self._pos_label_choices()
+        self._add_extra_check_fields()
+        if self.is_bound:
+            # The fields of other tasks take no part (a page without JS shows them all).
+            for name, tasks in TASK_FIELDS.items():
+                for field in [f for f in self.fields if f == name or f.startswith(name + "_")]:
+                    self.fields[field].disabled = self.chosen_task not in tasks
+        self.helper = self._helper()
+
+    def _add_extra_check_fields(self) -> None:
         for i in range(1, EXTRA_CHECKS + 1):
             self.fields[f"extra_{i}_metric"] = forms.ChoiceField(
                 label=f"Extra check {i}: metric",
@@ -472,7 +495,6 @@ class MappingForm(forms.Form):
             self.fields[f"extra_{i}_threshold"] = forms.FloatField(
                 label="threshold", required=False
             )
-        self.helper = self._helper()
 
     def _value(self, name: str) -> str | None:
         value = self.data.get(name) if self.is_bound else self.initial.get(name)
@@ -491,7 +513,9 @@ class MappingForm(forms.Form):
     @property
     def chosen_task(self) -> str:
         task = self._value("task")
-        return task if task in TASKS else guess_task(self.dataset.preview)
+        if task in TASKS:
+            return str(task)
+        return DEFAULT_TASK if self.is_bound else guess_task(self.dataset.preview)
 
     def sql(self) -> tuple[str, str]:
         """The count-table SQL for the columns chosen now, or why there is none."""
@@ -512,6 +536,10 @@ class MappingForm(forms.Form):
         return column_warnings(
             self.dataset.preview, task=self.chosen_task, sensitive=list(values or []), **chosen
         )
+
+    def pos_label_choices(self) -> list:
+        """The positive-label choices for the columns chosen now (the page's JS shows them)."""
+        return self._pos_label_choices()
 
     def _pos_label_choices(self) -> list:
         """The engine's default first, then the values seen in the chosen label columns.
@@ -611,8 +639,8 @@ class MappingForm(forms.Form):
 
     def clean(self):
         data = super().clean() or self.cleaned_data  # as Django does when clean() returns None
-        self.task = data.get("task") or DEFAULT_TASK
-        binary = self.task == "binary"
+        task = data.get("task") or DEFAULT_TASK
+        binary = task == "binary"
         # A field of another task, filled in while the page showed every field, is not used.
         roles = {r: data.get(r) or None for r in ("y_true", "y_pred", "score")}
         if not binary:
@@ -636,12 +664,16 @@ class MappingForm(forms.Form):
             "sensitive": list(data.get("sensitive", [])),
             "pos_label": pos_label if binary else None,
         }
-        self.attributes = self.attributes_dataset
         threshold = data.get("decision_threshold")
-        self.decision_threshold = threshold if self.task == "regression" else None
-        if self.attributes is not None and not inputs["id"]:
+        #: `run_create`'s task, attributes file and decision threshold.
+        self.run_inputs: dict[str, Any] = {
+            "task": task,
+            "attributes": self.attributes_dataset,
+            "decision_threshold": threshold if task == "regression" else None,
+        }
+        if self.attributes_dataset is not None and not inputs["id"]:
             self.add_error("id", "Choose the id column both files have, to join them on.")
-        if self.attributes is None and inputs["id"]:
+        if self.attributes_dataset is None and inputs["id"]:
             self.add_error("id", "An id column joins an attributes file: choose one above.")
         self.options = {
             "reference_group": reference if data.get("reference_policy") == "named" else None,

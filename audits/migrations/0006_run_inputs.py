@@ -5,20 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audits', '0005_dataset_kind_and_run_figures'),
+        ("audits", "0005_dataset_kind_and_run_figures"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='fairnessrun',
-            name='attributes',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attribute_runs', to='audits.dataset'),
+            model_name="fairnessrun",
+            name="attributes",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="attribute_runs",
+                to="audits.dataset",
+            ),
         ),
         migrations.AlterField(
-            model_name='dataset',
-            name='kind',
-            field=models.CharField(choices=[('predictions', 'Predictions'), ('llm', 'LLM responses'), ('attributes', 'Sensitive attributes')], default='predictions', max_length=12),
+            model_name="dataset",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("predictions", "Predictions"),
+                    ("llm", "LLM responses"),
+                    ("attributes", "Sensitive attributes"),
+                ],
+                default="predictions",
+                max_length=12,
+            ),
         ),
     ]

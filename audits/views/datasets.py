@@ -118,9 +118,7 @@ def dataset_map(request: AuthenticatedHttpRequest, pk: int, dataset_pk: int) -> 
                     mapping=form.mapping,
                     options=form.options,
                     extra_checks=form.extra_checks,
-                    task=form.task,
-                    attributes=form.attributes,
-                    decision_threshold=form.decision_threshold,
+                    **form.run_inputs,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -181,7 +179,7 @@ def dataset_map_check(request: AuthenticatedHttpRequest, pk: int, dataset_pk: in
         "warnings": form.warnings(),
         "sql": sql,
         "sql_problem": problem,
-        "pos_label_choices": form.fields["pos_label"].choices,
+        "pos_label_choices": form.pos_label_choices(),
     }
     return JsonResponse(payload, headers={"Cache-Control": "no-store"})
 
@@ -229,7 +227,7 @@ def _attributes_upload(
                 "sensitive columns.",
             )
             return redirect(f"{back}?attributes={attributes.pk}")
-    problems = [m for errors in form.errors.values() for m in errors]
+    problems = [str(m) for errors in form.errors.values() for m in errors]
     messages.error(request, "The attributes file was not kept: " + " ".join(problems))
     return redirect(back)
 

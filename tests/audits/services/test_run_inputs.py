@@ -23,7 +23,9 @@ OPTIONS = {"bootstrap_draws": 0}
 
 @pytest.fixture
 def ingest(audit, owner):
-    def ingest(content: bytes, name: str = "predictions.csv", kind=DatasetKind.PREDICTIONS, on=None):
+    def ingest(
+        content: bytes, name: str = "predictions.csv", kind=DatasetKind.PREDICTIONS, on=None
+    ):
         return dataset_ingest(
             audit=on or audit,
             user=owner,
@@ -111,7 +113,7 @@ def test_a_bad_count_fails_the_run_with_the_engines_message(ingest, owner):
         dataset=dataset, user=owner, mapping={**MAPPING, "counts": "row_count"}, options=OPTIONS
     )
     assert run.status == RunStatus.FAILED
-    assert run.error_code.startswith("bad_count") or "many" in run.error_message
+    assert run.error_code == "bad_count"
     assert "row_count" in run.error_message
 
 
@@ -145,7 +147,11 @@ def test_bad_task_attributes_of_another_audit_and_misplaced_options_are_refused(
         run_create(dataset=dataset, user=owner, mapping=MAPPING, options={}, task="ranking")
     assert "task" in error.value.message_dict
     elsewhere = ingest(
-        attributes, kind=DatasetKind.ATTRIBUTES, on=AuditFactory(team=team, checklist_version=dataset.audit.checklist_version, created_by=owner)
+        attributes,
+        kind=DatasetKind.ATTRIBUTES,
+        on=AuditFactory(
+            team=team, checklist_version=dataset.audit.checklist_version, created_by=owner
+        ),
     )
     with pytest.raises(ValidationError) as error:
         run_create(dataset=dataset, user=owner, mapping=mapping, options={}, attributes=elsewhere)
@@ -161,8 +167,6 @@ def test_bad_task_attributes_of_another_audit_and_misplaced_options_are_refused(
         run_create(dataset=dataset, user=owner, mapping=mapping, options={})
     assert "id" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        run_create(
-            dataset=dataset, user=owner, mapping=MAPPING, options={}, decision_threshold=0.5
-        )
+        run_create(dataset=dataset, user=owner, mapping=MAPPING, options={}, decision_threshold=0.5)
     assert "decision_threshold" in error.value.message_dict
     assert dataset.runs.count() == 0

@@ -25,6 +25,8 @@ def test_a_run_keeps_who_when_mapping_hash_and_versions(make_run, owner, dataset
         "y_pred": "pred",
         "score": None,
         "pos_label": "1",
+        "counts": None,
+        "id": None,
         "sensitive": ["sex"],
     }
     assert run.config["options"]["four_fifths_threshold"] == 0.8
