@@ -24,6 +24,7 @@ from fairness import (
     DEFAULT_MIN_GROUP_SIZE,
     DEFAULT_THRESHOLD,
     DISPARITY_METHODS,
+    TASKS,
     ColumnMapping,
 )
 
@@ -129,7 +130,8 @@ class DatasetUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=DatasetKind.choices,
         required=False,
-        help_text="predictions (the default) or llm (LLM responses: CSV, JSON Lines or Parquet).",
+        help_text="predictions (the default: CSV or Parquet), llm (LLM responses: CSV, JSON Lines "
+        "or Parquet) or attributes (sensitive attributes joined to predictions on an id column).",
     )
 
 
@@ -148,8 +150,11 @@ class MappingSerializer(serializers.Serializer):
     y_true = _optional_column("The observed outcome. Without it, selection rates only.")
     y_pred = _optional_column("The system's decision. Optional when a score is mapped.")
     score = _optional_column("A numeric score.")
+    counts = _optional_column("A count table's rows per line (`SELECT ..., COUNT(*) GROUP BY`).")
+    id = _optional_column("The id column both files have, joining an `attributes` file.")
     sensitive = serializers.ListField(
-        child=StrictCharField(), help_text="One or more sensitive columns."
+        child=StrictCharField(),
+        help_text="One or more sensitive columns (of the predictions or the attributes file).",
     )
     pos_label = StrictCharField(
         required=False,
@@ -164,24 +169,25 @@ class MappingSerializer(serializers.Serializer):
         columns: list[str] = self.context["columns"]
         known = ", ".join(columns[:SHOWN_COLUMNS]) + (" …" if len(columns) > SHOWN_COLUMNS else "")
         errors: dict[str, list[str]] = {}
-        roles = {r: (attrs.get(r) or None) for r in ("y_true", "y_pred", "score")}
+        roles = {r: (attrs.get(r) or None) for r in ("y_true", "y_pred", "score", "counts")}
         for role, column in roles.items():
             if column is not None and column not in columns:
                 errors[role] = [f"The file has no column “{column}”. Its columns: {known}."]
+        # The sensitive and id columns may be in the attributes file: checked with it, below.
         sensitive = list(attrs.get("sensitive") or [])
-        missing = [c for c in sensitive if c not in columns]
-        if missing:
-            errors["sensitive"] = [
-                f"The file has no column {', '.join(f'“{c}”' for c in missing)}. Its columns: {known}."
-            ]
-        mapping = ColumnMapping(**roles, sensitive=sensitive)
+        mapping = ColumnMapping(**roles, sensitive=sensitive, id=attrs.get("id") or None)
         for problem in mapping.problems():
             if problem.role not in errors:
                 errors[problem.role] = [problem.message]
         if errors:
             raise serializers.ValidationError(errors)
         pos_label = (attrs.get("pos_label") or "").strip() or None
-        return {**roles, "sensitive": sensitive, "pos_label": pos_label}
+        return {
+            **roles,
+            "id": attrs.get("id") or None,
+            "sensitive": sensitive,
+            "pos_label": pos_label,
+        }
 
 
 class OptionsSerializer(serializers.Serializer):
@@ -221,7 +227,25 @@ class CheckSerializer(serializers.Serializer):
 
 
 class RunCreateSerializer(serializers.Serializer):
+    task = serializers.ChoiceField(
+        choices=list(TASKS),
+        default=TASKS[0],
+        help_text="What the system predicts: binary decisions (the default), a number "
+        "(regression) or one of several labels (multiclass). Metric gates apply to binary runs.",
+    )
     mapping = MappingSerializer()
+    attributes = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The id of a dataset of kind `attributes` of this audit, joined on mapping.id.",
+    )
+    decision_threshold = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Regression only: a prediction at or above it counts as selected.",
+    )
     options = OptionsSerializer(
         required=False, default=dict, help_text="Left out: the engine's defaults."
     )
@@ -236,6 +260,29 @@ class RunCreateSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs["options"] = dict(attrs.get("options") or {})
         attrs["extra_checks"] = [dict(c) for c in attrs.get("extra_checks") or []]
+        files: dict[int, Dataset] = self.context.get("attribute_files", {})
+        attributes = None
+        if attrs.get("attributes") is not None:
+            attributes = files.get(attrs["attributes"])
+            if attributes is None:
+                raise serializers.ValidationError(
+                    {"attributes": [f"This audit has no attributes file #{attrs['attributes']}."]}
+                )
+        attrs["attributes"] = attributes
+        mapping = attrs["mapping"]
+        columns: list[str] = self.context["columns"]
+        extra = attributes.columns if attributes is not None else []
+        errors: dict[str, list[str]] = {}
+        missing = [c for c in mapping["sensitive"] if c not in columns and c not in extra]
+        if missing:
+            names = ", ".join(f"“{c}”" for c in missing)
+            known = ", ".join([*columns, *extra][:SHOWN_COLUMNS])
+            errors["sensitive"] = [f"No file has the column {names}. The columns: {known}."]
+        key = mapping["id"]
+        if key and attributes is not None and not (key in columns and key in extra):
+            errors["id"] = [f"Both files must have the id column “{mapping['id']}”."]
+        if errors:
+            raise serializers.ValidationError({"mapping": errors})
         return attrs
 
 
@@ -292,8 +339,11 @@ class RunSerializer(serializers.ModelSerializer):
 
 class RunConfigSerializer(serializers.Serializer):
     mapping = serializers.DictField()
-    options = serializers.DictField()
+    options = serializers.DictField(help_text="The engine's options, with the task.")
     checks = serializers.ListField(child=serializers.DictField())
+    attributes = serializers.DictField(
+        required=False, help_text="The attributes file joined on mapping.id: dataset and name."
+    )
 
 
 class RunDetailSerializer(RunSerializer):

@@ -62,8 +62,9 @@ KIND = OpenApiParameter(
     OpenApiParameter.QUERY,
     required=False,
     enum=list(DatasetKind.values),
-    description="predictions (the default) or llm: a file of LLM responses (CSV, JSON Lines or "
-    "Parquet). A multipart form may send it as the `kind` field instead.",
+    description="predictions (the default: CSV or Parquet), llm: a file of LLM responses (CSV, "
+    "JSON Lines or Parquet), or attributes: sensitive attributes joined to a predictions file on "
+    "an id column (a run's `attributes`). A multipart form may send it as the `kind` field instead.",
 )
 
 
@@ -150,8 +151,8 @@ class DatasetList(_UploadView):
         `application/x-ndjson`, `application/vnd.apache.parquet`, `application/octet-stream`) or
         `file` in a multipart form.
 
-        Predictions: a CSV with a header row, comma, semicolon or tab separated, UTF-8, optionally
-        gzipped. LLM responses (`kind=llm`): CSV, JSON Lines or Parquet with one row per response,
+        Predictions (and `kind=attributes`): a CSV with a header row, comma, semicolon or tab
+        separated, UTF-8, optionally gzipped, or Parquet (recognised by its content). LLM responses (`kind=llm`): CSV, JSON Lines or Parquet with one row per response,
         checked at once by the text engine (a missing role, one group only: 400 on `file`). Up to
         DATASET_MAX_BYTES; it streams to disk, never read whole into memory. The answer has the
         preview (columns, first rows, the guess of the mapping or of the roles), as the upload page

@@ -29,7 +29,12 @@ from api.views.common import user_of
 from audits import selectors
 from audits.models import Dataset, FairnessRun, RunStatus
 from audits.permissions import Action
-from audits.selectors.datasets import dataset_get_for_user, run_get_for_user, runs_for_audit_as_seen
+from audits.selectors.datasets import (
+    attribute_datasets_for_audit,
+    dataset_get_for_user,
+    run_get_for_user,
+    runs_for_audit_as_seen,
+)
 from audits.services import datasets as dataset_services
 from audits.services.common import ensure_can_edit
 
@@ -58,8 +63,10 @@ class RunCreate(APIView):
     def post(self, request: Request, pk: int, dataset_pk: int) -> Response:
         """Start a fairness run of the dataset (owner or auditor, while the audit is editable).
 
-        A predictions dataset takes `mapping` (y_true, y_pred, score, sensitive), `options` and
-        `extra_checks`; an LLM responses dataset (`kind: llm`) takes `mapping` (pair_id, group,
+        A predictions dataset takes `task` (binary, regression or multiclass), `mapping` (y_true,
+        y_pred, score, sensitive, and `counts` for a count table, `id` to join `attributes`, the id
+        of an attributes dataset), `decision_threshold` (regression), `options` and
+        `extra_checks` (binary); an LLM responses dataset (`kind: llm`) takes `mapping` (pair_id, group,
         response, and optionally prompt, sample, decision, toxicity, pos_label), `options`
         (reference_group, refusal_patterns) and `checks`. Every metric gate of the checklist for
         the dataset's kind is checked; the run answers those gates when it succeeds. Poll the run
@@ -72,7 +79,11 @@ class RunCreate(APIView):
         ensure_can_edit(audit=dataset.audit, user=user)  # a locked audit: `audit_locked`
         if dataset.is_llm:
             return run_response(request, _llm_run_start(request, dataset), created=True)
-        serializer = RunCreateSerializer(data=request.data, context={"columns": dataset.columns})
+        context = {
+            "columns": dataset.columns,
+            "attribute_files": {d.pk: d for d in attribute_datasets_for_audit(dataset.audit)},
+        }
+        serializer = RunCreateSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
         run = dataset_services.run_create(dataset=dataset, user=user, **serializer.validated_data)
         return run_response(request, run, created=True)
