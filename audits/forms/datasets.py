@@ -532,10 +532,23 @@ class MappingForm(forms.Form):
     def warnings(self) -> list[str]:
         """What the preview says about the columns chosen now, before the run (see `column_warnings`)."""
         chosen = {role: self._chosen(role) for role in ("y_true", "y_pred")}
-        values = self._sensitive()
-        return column_warnings(
-            self.dataset.preview, task=self.chosen_task, sensitive=list(values or []), **chosen
+        sensitive = self._sensitive()
+        found = column_warnings(
+            self.dataset.preview,
+            task=self.chosen_task,
+            sensitive=[c for c in sensitive if c in self.dataset.columns],
+            **chosen,
         )
+        if self.attributes_dataset is not None:
+            # A sensitive column of the attributes file is judged on that file's first rows.
+            found += column_warnings(
+                self.attributes_dataset.preview,
+                task=self.chosen_task,
+                y_true=None,
+                y_pred=None,
+                sensitive=[c for c in sensitive if c not in self.dataset.columns],
+            )
+        return found
 
     def pos_label_choices(self) -> list:
         """The positive-label choices for the columns chosen now (the page's JS shows them)."""

@@ -1,4 +1,5 @@
-// Mapping page of a predictions file: show only the fieldsets the chosen task uses, and refresh
+// Mapping page of a predictions file: show only the fieldsets the chosen task uses (without JS,
+// "Choose task" re-renders the page for it), and refresh
 // the warnings, the positive-label choices and the "Get the SQL" query from the server
 // (data-mapping-check: the same code that renders them without JavaScript).
 "use strict";
@@ -11,8 +12,9 @@
   const warnings = form.querySelector("[data-mapping-warnings]");
   const sql = document.querySelector("[data-sql]");
   const sqlProblem = document.querySelector("[data-sql-problem]");
+  // Removed, not hidden: Enter in a field must submit with the run button, not "Choose task".
   document.querySelectorAll("[data-no-js]").forEach(function (element) {
-    element.hidden = true;
+    element.remove();
   });
 
   function chosenTask() {
@@ -21,11 +23,8 @@
   }
 
   function showTask() {
-    const task = chosenTask();
-    form.querySelectorAll("[data-tasks]").forEach(function (element) {
-      const tasks = element.getAttribute("data-tasks").split(" ");
-      element.hidden = tasks.indexOf(task) < 0;
-    });
+    // The stylesheet hides the fieldsets whose data-tasks do not name the form's data-task.
+    form.setAttribute("data-task", chosenTask());
   }
 
   function showWarnings(list) {

@@ -1,5 +1,7 @@
 """The mapping form's task: guessed from the preview, its fields, and the warnings before a run."""
 
+import hashlib
+
 import pytest
 
 from audits.forms.datasets import (
@@ -9,9 +11,11 @@ from audits.forms.datasets import (
     guess_task,
     mapping_sql,
 )
+from audits.models import DatasetKind
+from audits.services.datasets import dataset_ingest
 from tests.audits.dataset_fixtures import *  # noqa: F403
-from tests.audits.dataset_fixtures import biased_csv, mapping_post
-from tests.audits.run_inputs_data import counts_csv, multiclass_csv, regression_csv
+from tests.audits.dataset_fixtures import biased_csv, mapping_post, upload_file
+from tests.audits.run_inputs_data import counts_csv, joined_files, multiclass_csv, regression_csv
 
 
 def _preview(values: list[str], *, truncated: bool = False) -> dict:
@@ -140,3 +144,24 @@ def test_the_sql_follows_the_mapping_and_dialect():
     )
     sql, problem = mapping_sql(mapping, dialect="oracle")
     assert sql == "" and "oracle" in problem
+
+
+def test_an_attributes_files_column_is_offered_and_judged_on_its_own_rows(
+    make_dataset, audit, owner
+):
+    predictions, _ = joined_files()
+    # `badge` differs on every row: an id, not a sensitive attribute.
+    people = "person,sex,badge\n" + "".join(f"{i},{'MF'[i % 2]},b{i}\n" for i in range(1, 31))
+    content = people.encode()
+    attributes = dataset_ingest(
+        audit=audit, user=owner, uploaded_file=upload_file(content, "people.csv"),
+        sha256=hashlib.sha256(content).hexdigest(), kind=DatasetKind.ATTRIBUTES,
+    )  # fmt: skip
+    dataset = make_dataset(predictions)
+    data = mapping_post(attributes=str(attributes.pk), id="person", sensitive=["sex", "badge"])
+    form = MappingForm(data, dataset=dataset, attribute_files=[attributes])
+    assert ("badge", "badge (attributes file)") in form.fields["sensitive"].choices
+    assert form.fields["id"].choices == [("", "— none —"), ("person", "person")]
+    assert form.is_valid(), form.errors
+    assert form.run_inputs["attributes"] == attributes
+    assert [w[:28] for w in form.warnings()] == ["“badge” looks like an id (a "]
