@@ -207,26 +207,30 @@ def run_inputs_problems(
     attributes: Dataset | None,
     decision_threshold: float | None,
     extra_checks: Sequence[dict[str, Any]] = (),
-) -> dict[str, str]:
-    """What is wrong with a run's task and inputs, by field (empty when nothing is).
+) -> dict[str, ValidationError]:
+    """What is wrong with a run's task and inputs, by field, each with its code (empty: nothing).
 
-    The form, the API serializer and `run_create` ask the same questions.
+    `run_create` raises them; the form and the API serializer catch most earlier, by field.
     """
-    problems: dict[str, str] = {}
+    problems: dict[str, ValidationError] = {}
+
+    def problem(field: str, message: str, code: str) -> None:
+        problems.setdefault(field, ValidationError(message, code=code))
+
     if task not in TASKS:
-        problems["task"] = BAD_TASK_MESSAGE.format(tasks=", ".join(TASKS))
+        problem("task", BAD_TASK_MESSAGE.format(tasks=", ".join(TASKS)), "unknown_task")
     if attributes is not None and (
         attributes.kind != DatasetKind.ATTRIBUTES or attributes.audit_id != dataset.audit_id
     ):
-        problems["attributes"] = NOT_ATTRIBUTES_MESSAGE
+        problem("attributes", NOT_ATTRIBUTES_MESSAGE, "not_attributes")
     if attributes is not None and not mapping.get("id"):
-        problems["id"] = ID_NEEDED_MESSAGE
+        problem("id", ID_NEEDED_MESSAGE, "id_needed")
     if attributes is None and mapping.get("id"):
-        problems["id"] = ID_WITHOUT_ATTRIBUTES_MESSAGE
+        problem("id", ID_WITHOUT_ATTRIBUTES_MESSAGE, "id_without_attributes")
     if decision_threshold is not None and task != "regression":
-        problems["decision_threshold"] = THRESHOLD_NOT_REGRESSION_MESSAGE
+        problem("decision_threshold", THRESHOLD_NOT_REGRESSION_MESSAGE, "threshold_not_regression")
     if extra_checks and task != "binary" and task in TASKS:
-        problems["extra_checks"] = EXTRA_CHECKS_BINARY_MESSAGE.format(task=task)
+        problem("extra_checks", EXTRA_CHECKS_BINARY_MESSAGE.format(task=task), "checks_binary_only")
     return problems
 
 

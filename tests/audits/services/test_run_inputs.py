@@ -170,3 +170,21 @@ def test_bad_task_attributes_of_another_audit_and_misplaced_options_are_refused(
         run_create(dataset=dataset, user=owner, mapping=MAPPING, options={}, decision_threshold=0.5)
     assert "decision_threshold" in error.value.message_dict
     assert dataset.runs.count() == 0
+
+
+def test_each_bad_input_has_its_code(ingest, owner):
+    dataset = ingest(regression_csv())
+    mapping = {"y_true": "actual", "y_pred": "predicted", "sensitive": ["sex"], "id": "actual"}
+    with pytest.raises(ValidationError) as error:
+        run_create(
+            dataset=dataset, user=owner, mapping=mapping, options={}, task="multiclass",
+            decision_threshold=1.0,
+            extra_checks=[{"metric": "impact_ratio", "comparison": ">=", "threshold": 0.8}],
+        )  # fmt: skip
+    codes = {field: [e.code for e in errors] for field, errors in error.value.error_dict.items()}
+    assert codes == {
+        "id": ["id_without_attributes"],
+        "decision_threshold": ["threshold_not_regression"],
+        "extra_checks": ["checks_binary_only"],
+    }
+    assert "binary decisions only" in str(error.value.message_dict["extra_checks"])
