@@ -1,6 +1,7 @@
 """The mapping page for each task and input: task choice, attributes upload, SQL, warnings."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -104,6 +105,11 @@ def test_attributes_upload_then_a_joined_run(owner_client, audit):
     assert run.result["input"]["unmatched"] == {"predictions": 10, "attributes": 5}
     page = owner_client.get(run.get_absolute_url()).content.decode()
     assert "unmatched: 10 prediction rows, 5 attribute rows" in page
+    # "Fix the mapping" starts from the run: the same attributes file, id and sensitive column.
+    again = owner_client.get(f"{map_url(dataset)}?run={run.pk}").content.decode()
+    assert f'<option value="{extra.pk}" selected>people.csv</option>' in again
+    assert '<option value="person" selected>person</option>' in again
+    assert re.search(r'name="sensitive" value="sex"[^>]*checked', again)
 
 
 def test_a_joined_mapping_without_id_is_a_form_error(owner_client, audit):
