@@ -43,6 +43,17 @@ def test_the_page_guesses_regression_and_shows_the_task_fieldsets(owner_client, 
     )
     assert 'data-tasks="regression"' in body and 'data-tasks="binary"' in body
     assert "Get the SQL" in body and "GROUP BY" in body
+    upload_llm = reverse("audits:dataset_upload", args=[audit.pk]) + "?kind=llm"
+    assert f'<a href="{upload_llm}">upload it as LLM responses</a>' in body
+
+
+def test_an_attributes_file_has_no_mapping_page_of_its_own(owner_client, audit):
+    predictions, attributes = joined_files()
+    dataset = upload(owner_client, audit, predictions)
+    attributes_post(owner_client, dataset, attributes)
+    extra = Dataset.objects.get(audit=audit, kind=DatasetKind.ATTRIBUTES)
+    assert owner_client.get(map_url(extra)).status_code == 404
+    assert attributes_post(owner_client, extra, attributes).status_code == 404
 
 
 def test_a_regression_mapping_creates_a_regression_run(owner_client, audit):
