@@ -93,7 +93,10 @@ class _FileMissing(Exception):
 def _assess(run: FairnessRun) -> FairnessReport:
     config = run.config
     mapping = ColumnMapping(**config["mapping"])
-    checks = [Check(c["metric"], c["comparison"], c["threshold"]) for c in config.get("checks", [])]
+    checks = [
+        Check(c["metric"], c["comparison"], c["threshold"], class_name=c.get("class"))
+        for c in config.get("checks", [])
+    ]
     with _dataset_source(run.dataset) as source, _Heartbeat(run.pk):
         return assess(
             source,

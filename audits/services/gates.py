@@ -27,6 +27,7 @@ from checklists.gates import (
     describe_gate,
     gate_passes,
     gate_run_kind,
+    gate_task,
 )
 from checklists.models import AnswerKind, Question
 from fairness.text import COMPARISON_METRICS as TEXT_COMPARISON_METRICS
@@ -59,25 +60,35 @@ def gate_kind(gate: dict | None) -> str:
     return LLM if gate_run_kind(gate) == RUN_KIND_TEXT else PREDICTIONS
 
 
-def gate_questions(audit: Audit, *, kind: str | None = None) -> list[Question] | QuerySet[Question]:
+def gate_questions(
+    audit: Audit, *, kind: str | None = None, task: str | None = None
+) -> list[Question] | QuerySet[Question]:
     """The metric-gate questions of the audit's pinned checklist version, in checklist order.
 
-    With `kind`, only the gates of that kind (see `gate_kind`).
+    With `kind`, only the gates of that kind (see `gate_kind`); with `task` too, a predictions
+    gate only when its task is that one (`checklists.gates.gate_task`: binary by default).
     """
     questions = audit.checklist_version.questions.filter(
         answer_kind=AnswerKind.GATE
     ).select_related("principle")
     if kind is None:
         return questions
-    return [q for q in questions if gate_kind(q.gate) == kind]
+    return [
+        q
+        for q in questions
+        if gate_kind(q.gate) == kind and (task is None or kind == LLM or gate_task(q.gate) == task)
+    ]
 
 
-def gate_checks(audit: Audit, *, kind: str = PREDICTIONS) -> list[dict]:
-    """One engine check per distinct gate of that kind: what every run of the kind must evaluate."""
+def gate_checks(audit: Audit, *, kind: str = PREDICTIONS, task: str = "binary") -> list[dict]:
+    """One engine check per distinct gate of that kind (and task, for predictions): what every
+    run of the kind must evaluate. A multiclass gate's class rides along as "class"."""
     checks: list[dict] = []
-    for question in gate_questions(audit, kind=kind):
+    for question in gate_questions(audit, kind=kind, task=task):
         gate = question.gate or {}
         check = {k: gate.get(k) for k in ("metric", "comparison", "threshold")}
+        if gate.get("class") is not None:
+            check["class"] = gate["class"]
         if not any(same_check(check, c) for c in checks):
             checks.append({**check, "source": "gate", "question": question.code})
     return checks
