@@ -27,7 +27,7 @@ from audits.models.datasets import READING_SHARE, stale_cutoff
 from audits.responses import detect_format, iter_columns
 from audits.selectors.datasets import latest_successful_run
 from audits.services.common import EDITABLE_STATUSES
-from audits.services.gates import gates_answer_from_run
+from audits.services.gates import gates_answer_from_run, run_task
 from fairness import Check, ColumnMapping, DatasetError, FairnessReport, assess
 from fairness.text import FastVader, ResponseMapping, TextCheck, TextReport, assess_responses
 
@@ -275,7 +275,7 @@ def _answer_gates_if_latest(run: FairnessRun) -> None:
     if audit.status not in EDITABLE_STATUSES:
         logger.info("Audit %s is %s: run %s answers no gate", audit.pk, audit.status, run.pk)
         return
-    latest = latest_successful_run(audit, kind=run.kind)
+    latest = latest_successful_run(audit, kind=run.kind, task=run_task(run))
     if latest is None or latest.pk != run.pk:
         return
     run.dataset.audit = audit

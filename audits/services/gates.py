@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from audits.labels import INCONCLUSIVE_LABEL
 from audits.models import Answer, Audit, Evidence, FairnessRun
-from audits.reports.run.checks import check_verdict, drivers_text, same_check
+from audits.reports.run.checks import check_verdict, drivers_text, same_check, unique_checks
 from audits.reports.run.numbers import digits_for, interval_text
 from audits.scoring import GATE_FAIL, GATE_INCONCLUSIVE, GATE_PASS
 from audits.services.common import ensure_can_edit
@@ -98,9 +98,25 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def run_task(run: FairnessRun) -> str | None:
+    """The task of a predictions run's document (binary when it names none); None for an LLM run."""
+    return None if run.is_llm else str((run.result or {}).get("task") or "binary")
+
+
 def gate_outcome(gate: dict, result: dict | None) -> tuple[str, list[dict]]:
-    """The gate's answer from a run's report document, and the run's checks it was decided on."""
-    checks = [c for c in (result or {}).get("checks", []) if same_check(c, gate)]
+    """The gate's answer from a run's report document, and the run's checks it was decided on.
+
+    A multiclass gate without a class is checked on every class: each class's entry counts, so
+    the worst class decides.
+    """
+    every_class = gate_task(gate) == "multiclass" and gate.get("class") is None
+    checks = [
+        c
+        for c in (result or {}).get("checks", [])
+        if same_check(c, {**gate, "class": c.get("class")} if every_class else gate)
+    ]
+    if every_class:
+        checks = unique_checks(checks)
     verdicts = [_gate_verdict(gate, c) for c in checks]
     if GATE_FAIL in verdicts:
         return GATE_FAIL, checks
@@ -227,7 +243,7 @@ def gates_answer_from_run(*, run: FairnessRun) -> list[Answer]:
     audit = run.dataset.audit
     answers = []
     reference = (run.result or {}).get("reference_group") if run.is_llm else None
-    for question in gate_questions(audit, kind=run.kind):
+    for question in gate_questions(audit, kind=run.kind, task=run_task(run)):
         value, checks = gate_outcome(question.gate or {}, run.result)
         if reference:
             checks = [{**c, "reference": reference} for c in checks]
