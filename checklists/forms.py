@@ -5,7 +5,13 @@ from typing import Any
 from django import forms
 
 from .exceptions import ImportProblems
-from .gates import TABULAR_GATE_METRICS, TEXT_GATE_METRICS
+from .gates import (
+    MULTICLASS,
+    REGRESSION,
+    TABULAR_GATE_METRICS,
+    TASK_GATE_METRICS,
+    TEXT_GATE_METRICS,
+)
 from .models import ChecklistVersion, Question
 from .selectors import version_next_number
 from .serialization import document_loads
@@ -73,7 +79,12 @@ class QuestionAdminForm(forms.ModelForm):
             "gate": 'Gate questions only: {"metric": "demographic_parity_ratio", '
             f'"comparison": ">=", "threshold": 0.8}}. Metrics answered from predictions: '
             f"{', '.join(TABULAR_GATE_METRICS)}. Metrics answered from LLM responses (every "
-            f"group against the reference): {', '.join(TEXT_GATE_METRICS)}.",
+            f"group against the reference): {', '.join(TEXT_GATE_METRICS)}. "
+            'Optional "task": "regression" answers it from regression runs (metrics: '
+            f"{', '.join(TASK_GATE_METRICS[REGRESSION])}; a regression-only metric implies it), "
+            '"task": "multiclass" from multiclass runs (per-class metrics: '
+            f'{", ".join(TASK_GATE_METRICS[MULTICLASS])}), with an optional "class": "B" '
+            "(without it, every class must meet the gate).",
             "references": 'Framework tags, e.g. ["EU AI Act Art. 10(2)(f)", "NIST AI RMF MEASURE 2.11"].',
         }
 

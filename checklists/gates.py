@@ -11,7 +11,13 @@ naming it is read as the predictions' (tabular) one, as before LLM runs existed.
 import math
 from typing import Any, TypeGuard
 
-from fairness import COMPARISONS, NAMED_DISPARITY_NAMES
+from fairness import (
+    CLASS_CHECK_METRICS,
+    COMPARISONS,
+    NAMED_DISPARITY_NAMES,
+    REGRESSION_CHECK_METRICS,
+    TASKS,
+)
 from fairness.text import COMPARISON_METRICS as TEXT_COMPARISON_METRICS
 from fairness.text import TEXT_CHECK_METRICS
 
@@ -29,6 +35,22 @@ RUN_KIND_TABULAR = "tabular"
 RUN_KIND_TEXT = "text"
 GATE_COMPARISONS = tuple(COMPARISONS)
 GATE_KEYS = ("metric", "comparison", "threshold")
+#: Optional keys: the task whose runs answer the gate (default binary) and, multiclass, a class.
+GATE_OPTIONAL_KEYS = ("task", "class")
+BINARY, REGRESSION, MULTICLASS = "binary", "regression", "multiclass"
+GATE_TASKS: tuple[str, ...] = TASKS
+#: The metrics a gate on each task may name (the engine's vocabulary; binary as before tasks).
+TASK_GATE_METRICS: dict[str, tuple[str, ...]] = {
+    BINARY: TABULAR_GATE_METRICS,
+    REGRESSION: REGRESSION_CHECK_METRICS,
+    MULTICLASS: CLASS_CHECK_METRICS,
+}
+#: Metrics only a regression run measures: a gate naming one without a task is a regression gate.
+#: Inferred, not refused: no other run could answer it, so "task" would only repeat the metric;
+#: metrics several tasks share (impact_ratio, selection_rate_ratio) stay binary without a task.
+REGRESSION_ONLY_METRICS = (
+    frozenset(REGRESSION_CHECK_METRICS) - set(GATE_METRICS) - set(CLASS_CHECK_METRICS)
+)
 
 COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
@@ -46,10 +68,13 @@ def gate_problems(gate: Any) -> list[tuple[str, str]]:
     for key in GATE_KEYS:
         if key not in gate:
             problems.append((f".{key}", "is missing"))
-    for key in sorted(set(gate) - set(GATE_KEYS)):
-        problems.append((f".{key}", f"unknown key (allowed: {', '.join(GATE_KEYS)})"))
+    allowed = (*GATE_KEYS, *GATE_OPTIONAL_KEYS)
+    for key in sorted(set(gate) - set(allowed)):
+        problems.append((f".{key}", f"unknown key (allowed: {', '.join(allowed)})"))
     metric, comparison = gate.get("metric"), gate.get("comparison")
-    if "metric" in gate and metric not in GATE_METRICS:
+    if "task" in gate or "class" in gate:
+        problems += _task_problems(gate)
+    elif "metric" in gate and metric not in GATE_METRICS and metric not in REGRESSION_ONLY_METRICS:
         problems.append((".metric", f"{describe_json(metric)} is not one of {_metric_names()}"))
     if "comparison" in gate and comparison not in GATE_COMPARISONS:
         problems.append(
@@ -63,6 +88,42 @@ def gate_problems(gate: Any) -> list[tuple[str, str]]:
             (".threshold", f"expected a number, got {describe_json(gate['threshold'])}")
         )
     return problems
+
+
+def _task_problems(gate: dict) -> list[tuple[str, str]]:
+    """Problems of a gate that names a task or a class: the task's metrics, the class's place."""
+    task = gate.get("task", BINARY)
+    if task not in GATE_TASKS:
+        return [(".task", f"{describe_json(task)} is not one of {', '.join(GATE_TASKS)}")]
+    problems = []
+    metric = gate.get("metric")
+    if "metric" in gate and metric not in TASK_GATE_METRICS[task]:
+        problems.append(
+            (
+                ".metric",
+                f"{describe_json(metric)} is not a {task} gate metric; use one of "
+                f"{', '.join(TASK_GATE_METRICS[task])}",
+            )
+        )
+    if "class" in gate:
+        cls = gate["class"]
+        if task != MULTICLASS:
+            problems.append(
+                (".class", 'only a multiclass gate names a class (add "task": "multiclass")')
+            )
+        elif not isinstance(cls, str) or not cls.strip():
+            problems.append((".class", f"expected a class label (text), got {describe_json(cls)}"))
+    return problems
+
+
+def gate_task(gate: dict | None) -> str | None:
+    """The task whose runs answer a predictions gate (binary by default); None for an LLM gate."""
+    gate = gate or {}
+    if "task" in gate:
+        return str(gate["task"])
+    if gate.get("metric") in REGRESSION_ONLY_METRICS:
+        return REGRESSION
+    return None if gate_run_kind(gate) == RUN_KIND_TEXT else BINARY
 
 
 def _metric_names() -> str:
@@ -79,6 +140,8 @@ def gate_run_kind(gate: dict | None) -> str | None:
     `impact_ratio` is in both engines and is read as the predictions' one.
     """
     metric = (gate or {}).get("metric")
+    if "task" in (gate or {}) or metric in REGRESSION_ONLY_METRICS:
+        return RUN_KIND_TABULAR
     if metric in TABULAR_GATE_METRICS:
         return RUN_KIND_TABULAR
     if metric in TEXT_GATE_METRICS:
@@ -103,7 +166,14 @@ def describe_gate(gate: dict | None) -> str:
         if metric_name in TEXT_COMPARISON_METRICS:
             return f"{metric} {symbol} {shown} for every group against the reference"
         return f"{metric} {symbol} {shown} for every group"
-    return f"{metric} {symbol} {shown} on every grouping"
+    task = gate_task(gate)
+    if task in (None, BINARY):
+        return f"{metric} {symbol} {shown} on every grouping"
+    cls = gate.get("class")
+    where = f'for class "{cls}" ' if task == MULTICLASS and cls is not None else ""
+    if task == MULTICLASS and cls is None and metric_name in CLASS_CHECK_METRICS:
+        where = "for every class "
+    return f"{metric} {symbol} {shown} {where}on every grouping ({task} runs)"
 
 
 def gate_passes(gate: dict, value: float | None) -> bool | None:

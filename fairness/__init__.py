@@ -143,3 +143,15 @@ __all__ = [
     "TASKS",
     "count_sql",
 ]
+
+# Gate vocabulary per task (for the app's checklist gates; appended, for clean merges).
+from ._checks import CLASS_DISPARITY_METRICS as _CLASS_DISPARITY_METRICS  # noqa: E402
+from ._regression_report import REGRESSION_DISPARITY_NAMES  # noqa: E402
+
+#: What a check on a regression report may test: its disparities and (with a threshold) impact ratio.
+REGRESSION_CHECK_METRICS: tuple[str, ...] = (*REGRESSION_DISPARITY_NAMES, "impact_ratio")
+#: The per-class disparities of a multiclass report (``metric[class]``), in check-metric order.
+CLASS_CHECK_METRICS: tuple[str, ...] = tuple(
+    m for m in CHECK_METRICS if m in _CLASS_DISPARITY_METRICS
+)
+__all__ += ["CLASS_CHECK_METRICS", "REGRESSION_CHECK_METRICS"]

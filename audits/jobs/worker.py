@@ -27,7 +27,7 @@ from audits.models.datasets import READING_SHARE, stale_cutoff
 from audits.responses import detect_format, iter_columns
 from audits.selectors.datasets import latest_successful_run
 from audits.services.common import EDITABLE_STATUSES
-from audits.services.gates import gates_answer_from_run
+from audits.services.gates import gates_answer_from_run, run_task
 from fairness import Check, ColumnMapping, DatasetError, FairnessReport, assess
 from fairness.text import FastVader, ResponseMapping, TextCheck, TextReport, assess_responses
 
@@ -93,7 +93,10 @@ class _FileMissing(Exception):
 def _assess(run: FairnessRun) -> FairnessReport:
     config = run.config
     mapping = ColumnMapping(**config["mapping"])
-    checks = [Check(c["metric"], c["comparison"], c["threshold"]) for c in config.get("checks", [])]
+    checks = [
+        Check(c["metric"], c["comparison"], c["threshold"], class_name=c.get("class"))
+        for c in config.get("checks", [])
+    ]
     with ExitStack() as stack:
         source = stack.enter_context(_dataset_source(run.dataset))
         # Sensitive attributes in a separate file, joined on the mapping's id column.
@@ -279,7 +282,7 @@ def _answer_gates_if_latest(run: FairnessRun) -> None:
     if audit.status not in EDITABLE_STATUSES:
         logger.info("Audit %s is %s: run %s answers no gate", audit.pk, audit.status, run.pk)
         return
-    latest = latest_successful_run(audit, kind=run.kind)
+    latest = latest_successful_run(audit, kind=run.kind, task=run_task(run))
     if latest is None or latest.pk != run.pk:
         return
     run.dataset.audit = audit

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KT
 from django.shortcuts import get_object_or_404
 
@@ -75,13 +75,19 @@ def runs_for_audit(audit: Audit) -> QuerySet[FairnessRun]:
     )
 
 
-def latest_successful_run(audit: Audit, *, kind: str | None = None) -> FairnessRun | None:
+def latest_successful_run(
+    audit: Audit, *, kind: str | None = None, task: str | None = None
+) -> FairnessRun | None:
     """The most recently started successful run (of that dataset kind, when given): the one the
     metric-gate answers of that kind come from. Kinds never mix: an LLM run answers no
-    predictions gate, a prediction run no LLM gate."""
+    predictions gate, a prediction run no LLM gate. With `task`, only runs whose document is of
+    that task (a document without one is binary): a binary run answers no regression gate."""
     runs = runs_for_audit(audit).filter(status=RunStatus.SUCCEEDED)
     if kind is not None:
         runs = runs.filter(dataset__kind=kind)
+    if task is not None:
+        of_task = Q(result__task=task)
+        runs = runs.filter(of_task | Q(result__task__isnull=True) if task == "binary" else of_task)
     return runs.order_by("-created_at", "-pk").first()
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from audits.labels import INCONCLUSIVE_LABEL
 from audits.models import Answer, Audit, Evidence, FairnessRun
-from audits.reports.run.checks import check_verdict, drivers_text, same_check
+from audits.reports.run.checks import check_verdict, drivers_text, same_check, unique_checks
 from audits.reports.run.numbers import digits_for, interval_text
 from audits.scoring import GATE_FAIL, GATE_INCONCLUSIVE, GATE_PASS
 from audits.services.common import ensure_can_edit
@@ -27,6 +27,7 @@ from checklists.gates import (
     describe_gate,
     gate_passes,
     gate_run_kind,
+    gate_task,
 )
 from checklists.models import AnswerKind, Question
 from fairness.text import COMPARISON_METRICS as TEXT_COMPARISON_METRICS
@@ -59,27 +60,35 @@ def gate_kind(gate: dict | None) -> str:
     return LLM if gate_run_kind(gate) == RUN_KIND_TEXT else PREDICTIONS
 
 
-def gate_questions(audit: Audit, *, kind: str | None = None) -> list[Question] | QuerySet[Question]:
+def gate_questions(
+    audit: Audit, *, kind: str | None = None, task: str | None = None
+) -> list[Question] | QuerySet[Question]:
     """The metric-gate questions of the audit's pinned checklist version, in checklist order.
 
-    With `kind`, only the gates of that kind (see `gate_kind`).
+    With `kind`, only the gates of that kind (see `gate_kind`); with `task` too, a predictions
+    gate only when its task is that one (`checklists.gates.gate_task`: binary by default).
     """
     questions = audit.checklist_version.questions.filter(
         answer_kind=AnswerKind.GATE
     ).select_related("principle")
     if kind is None:
         return questions
-    return [q for q in questions if gate_kind(q.gate) == kind]
+    return [
+        q
+        for q in questions
+        if gate_kind(q.gate) == kind and (task is None or kind == LLM or gate_task(q.gate) == task)
+    ]
 
 
 def gate_checks(audit: Audit, *, kind: str = PREDICTIONS, task: str = "binary") -> list[dict]:
-    """One engine check per distinct gate of that kind: what every run of the kind must evaluate."""
-    if task != "binary":
-        return []
+    """One engine check per distinct gate of that kind (and task, for predictions): what every
+    run of the kind must evaluate. A multiclass gate's class rides along as "class"."""
     checks: list[dict] = []
-    for question in gate_questions(audit, kind=kind):
+    for question in gate_questions(audit, kind=kind, task=task):
         gate = question.gate or {}
         check = {k: gate.get(k) for k in ("metric", "comparison", "threshold")}
+        if gate.get("class") is not None:
+            check["class"] = gate["class"]
         if not any(same_check(check, c) for c in checks):
             checks.append({**check, "source": "gate", "question": question.code})
     return checks
@@ -89,9 +98,25 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def run_task(run: FairnessRun) -> str | None:
+    """The task of a predictions run's document (binary when it names none); None for an LLM run."""
+    return None if run.is_llm else str((run.result or {}).get("task") or "binary")
+
+
 def gate_outcome(gate: dict, result: dict | None) -> tuple[str, list[dict]]:
-    """The gate's answer from a run's report document, and the run's checks it was decided on."""
-    checks = [c for c in (result or {}).get("checks", []) if same_check(c, gate)]
+    """The gate's answer from a run's report document, and the run's checks it was decided on.
+
+    A multiclass gate without a class is checked on every class: each class's entry counts, so
+    the worst class decides.
+    """
+    every_class = gate_task(gate) == "multiclass" and gate.get("class") is None
+    checks = [
+        c
+        for c in (result or {}).get("checks", [])
+        if same_check(c, {**gate, "class": c.get("class")} if every_class else gate)
+    ]
+    if every_class:
+        checks = unique_checks(checks)
     verdicts = [_gate_verdict(gate, c) for c in checks]
     if GATE_FAIL in verdicts:
         return GATE_FAIL, checks
@@ -218,7 +243,7 @@ def gates_answer_from_run(*, run: FairnessRun) -> list[Answer]:
     audit = run.dataset.audit
     answers = []
     reference = (run.result or {}).get("reference_group") if run.is_llm else None
-    for question in gate_questions(audit, kind=run.kind):
+    for question in gate_questions(audit, kind=run.kind, task=run_task(run)):
         value, checks = gate_outcome(question.gate or {}, run.result)
         if reference:
             checks = [{**c, "reference": reference} for c in checks]

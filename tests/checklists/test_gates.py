@@ -11,6 +11,7 @@ from checklists.gates import (
     gate_passes,
     gate_problems,
     gate_run_kind,
+    gate_task,
 )
 from checklists.validation import question_content_problems
 from fairness.text import COMPARISON_METRICS, GROUP_METRICS, TEXT_CHECK_METRICS
@@ -125,3 +126,44 @@ def test_text_metrics_make_valid_gates(metric):
         answer_kind="gate", choices=[], gate=gate, references=[], weight=1.0
     )
     assert problems == []
+
+
+# Task gates (issue 13 item 7): regression and multiclass measures.
+_BASE = {"comparison": ">=", "threshold": 0.8}
+
+
+def test_task_gate_regression_metric_is_inferred_as_regression():
+    gate = {"metric": "mean_absolute_error_ratio", **_BASE}
+    assert gate_problems(gate) == []
+    assert gate_task(gate) == "regression"
+    assert (
+        describe_gate(gate) == "mean absolute error ratio ≥ 0.8 on every grouping (regression runs)"
+    )
+
+
+def test_task_gate_multiclass_class_and_every_class():
+    gate = {"metric": "demographic_parity_ratio", "task": "multiclass", "class": "B", **_BASE}
+    assert gate_problems(gate) == []
+    assert describe_gate(gate) == (
+        'demographic parity ratio ≥ 0.8 for class "B" on every grouping (multiclass runs)'
+    )
+    every = {"metric": "demographic_parity_ratio", "task": "multiclass", **_BASE}
+    assert describe_gate(every).startswith("demographic parity ratio ≥ 0.8 for every class")
+
+
+def test_task_gate_problems():
+    wrong_task = gate_problems({"metric": "mean_absolute_error_ratio", "task": "binary", **_BASE})
+    assert wrong_task[0][0] == ".metric" and "not a binary gate metric" in wrong_task[0][1]
+    class_on_binary = gate_problems({"metric": "demographic_parity_ratio", "class": "B", **_BASE})
+    assert class_on_binary == [
+        (".class", 'only a multiclass gate names a class (add "task": "multiclass")')
+    ]
+    assert (
+        gate_problems({"metric": "demographic_parity_ratio", "task": "x", **_BASE})[0][0] == ".task"
+    )
+    bad_class = gate_problems(
+        {"metric": "demographic_parity_ratio", "task": "multiclass", "class": 3, **_BASE}
+    )
+    assert bad_class == [(".class", "expected a class label (text), got 3")]
+    assert gate_task({"metric": "demographic_parity_ratio", **_BASE}) == "binary"
+    assert gate_task({"metric": "refusal_rate_ratio", **_BASE}) is None

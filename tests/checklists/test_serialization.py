@@ -173,7 +173,7 @@ def test_import_reports_every_problem_with_its_place_and_writes_nothing(small_do
         'version.principle_weights.ethics: unknown principle "ethics"',
         "questions[0] (FAIR-01).weight: expected a number of 0 or more, got -1",
         'questions[0] (FAIR-01).references: expected an array of strings, got "GDPR"',
-        "questions[1] (FAIR-02).gate.extra: unknown key (allowed: metric, comparison, threshold)",
+        "questions[1] (FAIR-02).gate.extra: unknown key (allowed: metric, comparison, threshold, task, class)",
         'questions[1] (FAIR-02).gate.metric: "accuracy" is not one of impact_ratio, '
         "demographic_parity_difference, demographic_parity_ratio, equalized_odds_difference, "
         "equalized_odds_ratio, equal_opportunity_difference, equal_opportunity_ratio (from "
@@ -247,3 +247,20 @@ def test_export_carries_weighted_principles_that_have_no_questions(draft_version
         "fairness", "transparency", "human-oversight",
     ]  # fmt: skip
     assert document_problems(document, existing_principles=set()) == []
+
+
+def test_round_trip_keeps_a_task_gate_with_its_class(small_document, admin_user):
+    gate = {
+        "metric": "demographic_parity_ratio",
+        "comparison": ">=",
+        "threshold": 0.8,
+        "task": "multiclass",
+        "class": "B",
+    }
+    question = dict(small_document["questions"][0])
+    question.update(code="FAIR-MC", answer_kind="gate", gate=gate, choices=[], order=99)
+    small_document["questions"].append(question)
+    version = services.version_import(data=small_document, user=admin_user, publish=True)
+    assert version.questions.get(code="FAIR-MC").gate == gate
+    exported = services.version_export(version=version)
+    assert [q["gate"] for q in exported["questions"] if q["code"] == "FAIR-MC"] == [gate]

@@ -368,3 +368,46 @@ class TestAChecklistWithTabularAndTextGates:
         assert gate_checks(audit, kind="llm") == [
             {**TEXT_GATE, "source": "gate", "question": "FAIR-T1"}
         ]
+
+
+# Task gates (issue 13 item 7): a multiclass gate is read per class.
+_MC_GATE = {"metric": "demographic_parity_ratio", "comparison": ">=", "threshold": 0.8}
+
+
+def _class_check(cls, value, verdict):
+    return {
+        **_MC_GATE,
+        "class": cls,
+        "grouping": "sex",
+        "value": value,
+        "interval": [value - 0.01, value + 0.01],
+        "verdict": verdict,
+    }
+
+
+def test_a_multiclass_gate_without_a_class_is_decided_by_the_worst_class():
+    result = {"checks": [_class_check("A", 0.95, "pass"), _class_check("B", 0.5, "fail")]}
+    gate = {**_MC_GATE, "task": "multiclass"}
+    value, checks = gate_outcome(gate, result)
+    assert value == "fail"  # class B 0.5 < 0.8, though A passes
+    assert [c["class"] for c in checks] == ["A", "B"]
+
+
+def test_a_class_gate_is_answered_from_its_class_only():
+    result = {"checks": [_class_check("A", 0.95, "pass"), _class_check("B", 0.5, "fail")]}
+    value, checks = gate_outcome({**_MC_GATE, "task": "multiclass", "class": "A"}, result)
+    assert value == "pass"
+    assert [c["class"] for c in checks] == ["A"]
+
+
+def test_gate_checks_filter_by_task_and_carry_the_class(audit):
+    audit.checklist_version = gated_version(
+        {**GATES, "FAIR-G9": {**_MC_GATE, "task": "multiclass", "class": "B"}}
+    )
+    audit.save()
+    multiclass = gate_checks(audit, task="multiclass")
+    assert [(c["metric"], c.get("class")) for c in multiclass] == [
+        ("demographic_parity_ratio", "B")
+    ]
+    assert all(c.get("class") is None for c in gate_checks(audit))
+    assert gate_checks(audit, task="regression") == []
