@@ -130,20 +130,60 @@ class MissingItem:
     reason: str
 
 
-def audit_missing_items(
-    audit: Audit,
-    *,
-    questions: Sequence[Question] | None = None,
-    answers: Mapping[int, Answer] | None = None,
-) -> list[MissingItem]:
-    """What stops submission: required questions unanswered, evidence-required ones without it."""
-    questions = audit_questions(audit) if questions is None else questions
-    answers = audit_answers(audit) if answers is None else answers
+RECHECK_REASON = "question changed since the earlier audit: re-check the copied answer"
+EVIDENCE_REASON = "needs evidence (a file or a link)"
+
+
+@dataclass(frozen=True)
+class EvidenceProgress:
+    """Evidence-required questions (those answered "not applicable" need none) and how many have it."""
+
+    needed: frozenset[int]  # question ids
+    missing: frozenset[int]  # question ids among `needed` without evidence
+
+    @property
+    def total(self) -> int:
+        return len(self.needed)
+
+    @property
+    def present(self) -> int:
+        return len(self.needed) - len(self.missing)
+
+    def for_questions(self, question_ids: Iterable[int]) -> "EvidenceProgress":
+        ids = set(question_ids)
+        return EvidenceProgress(needed=self.needed & ids, missing=self.missing & ids)
+
+
+def evidence_progress(
+    audit: Audit, *, questions: Sequence[Question], answers: Mapping[int, Answer]
+) -> EvidenceProgress:
+    """Which evidence-required questions have their evidence (one query)."""
     with_evidence = set(
         Evidence.objects.filter(audit=audit, question__isnull=False).values_list(
             "question_id", flat=True
         )
     )
+    needed = set()
+    for question in questions:
+        answer = answers.get(question.pk)
+        if question.evidence_required and not (answer and answer.value == NOT_APPLICABLE):
+            needed.add(question.pk)
+    return EvidenceProgress(needed=frozenset(needed), missing=frozenset(needed - with_evidence))
+
+
+def audit_missing_items(
+    audit: Audit,
+    *,
+    questions: Sequence[Question] | None = None,
+    answers: Mapping[int, Answer] | None = None,
+    evidence: EvidenceProgress | None = None,
+) -> list[MissingItem]:
+    """What stops submission: required questions unanswered, copied answers to re-check (their
+    question changed between the versions), evidence-required questions without evidence."""
+    questions = audit_questions(audit) if questions is None else questions
+    answers = audit_answers(audit) if answers is None else answers
+    if evidence is None:
+        evidence = evidence_progress(audit, questions=questions, answers=answers)
     missing = []
     for question in questions:
         answer = answers.get(question.pk)
@@ -154,11 +194,21 @@ def audit_missing_items(
                 else "required and not answered"
             )
             missing.append(MissingItem(question, reason))
-        elif question.evidence_required and question.pk not in with_evidence:
-            answered_na = answer is not None and answer.value == NOT_APPLICABLE
-            if not answered_na:
-                missing.append(MissingItem(question, "needs evidence (a file or a link)"))
+            continue
+        if answer is not None and answer.needs_recheck:
+            missing.append(MissingItem(question, RECHECK_REASON))
+        if question.pk in evidence.missing:
+            missing.append(MissingItem(question, EVIDENCE_REASON))
     return missing
+
+
+def answers_to_recheck(
+    questions: Iterable[Question], answers: Mapping[int, Answer]
+) -> list[tuple[Question, Answer]]:
+    """Copied answers whose question changed since the earlier audit, in question order."""
+    return [
+        (q, answers[q.pk]) for q in questions if q.pk in answers and answers[q.pk].needs_recheck
+    ]
 
 
 def answer_history(audit: Audit) -> dict[int, list[dict[str, Any]]]:
@@ -184,6 +234,7 @@ def answer_history(audit: Audit) -> dict[int, list[dict[str, Any]]]:
                 "new_note": record.note_md,
                 "revision": record.revision,
                 "override": record.override_justification,
+                "reason": record.history_change_reason or "",
             },
         )
         previous[record.id] = record
