@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from audits.models import Answer, Audit, AuditStatus, Evidence, Membership, Review, Team
+from audits.models import Answer, Audit, AuditStatus, Evidence, Membership, Review, Role, Team
 from audits.permissions import ROLE_ACTIONS, Action, require
 from audits.scoring import (
     GATE_FAIL,
@@ -31,6 +31,12 @@ def membership_list_for_user(user: User | AnonymousUser) -> QuerySet[Membership]
 def teams_allowing(user: User | AnonymousUser, action: Action) -> list[Team]:
     """The user's teams in which their role allows `action` (e.g. where they may start an audit)."""
     return [m.team for m in membership_list_for_user(user) if action in ROLE_ACTIONS[m.role]]
+
+
+def team_owner_names(team_id: int) -> list[str]:
+    """The names of the team's owners (the caller has checked the reader is a member)."""
+    owners = Membership.objects.filter(team_id=team_id, role=Role.OWNER).select_related("user")
+    return sorted(m.user.get_full_name() or m.user.get_username() for m in owners)
 
 
 def team_get_for_user(

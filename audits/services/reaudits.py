@@ -5,8 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from audits.models import Answer, Audit
+from audits.selectors.compare import question_changes
 from audits.services.answers import validate_value
-from checklists.models import AnswerKind, Question
+from checklists.models import AnswerKind
 
 
 @transaction.atomic
@@ -79,17 +80,3 @@ def _copy_answers(*, source: Audit, target: Audit) -> int:
 def copied_reason(source: Audit) -> str:
     """How a copy is named in the answer's history: "copied from audit #12 (version 1)"."""
     return f"copied from audit #{source.pk} (version {source.checklist_version.number})"
-
-
-def question_changes(old: Question, new: Question) -> str:
-    """What changed between two versions of a question, as words ("" when nothing did).
-
-    The stored versions are compared, not only their codes: the text, and for scored kinds the
-    options (values, labels and scores), since an answer to changed options may mean another thing.
-    """
-    changed = []
-    if " ".join(old.text.split()) != " ".join(new.text.split()):
-        changed.append("text")
-    if old.answer_options() != new.answer_options():
-        changed.append("options")
-    return " and ".join(changed)
