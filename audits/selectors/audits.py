@@ -161,20 +161,26 @@ class EvidenceProgress:
 
 
 def evidence_progress(
-    audit: Audit, *, questions: Sequence[Question], answers: Mapping[int, Answer]
+    audit: Audit,
+    *,
+    questions: Sequence[Question],
+    answers: Mapping[int, Answer],
+    with_evidence: Iterable[int | None] | None = None,
 ) -> EvidenceProgress:
-    """Which evidence-required questions have their evidence (one query)."""
-    with_evidence = set(
-        Evidence.objects.filter(audit=audit, question__isnull=False).values_list(
+    """Which evidence-required questions have their evidence (one query, none when the caller
+    passes the ids of the questions with evidence)."""
+    if with_evidence is None:
+        with_evidence = Evidence.objects.filter(audit=audit, question__isnull=False).values_list(
             "question_id", flat=True
         )
-    )
+    with_evidence = set(with_evidence)
     needed = set()
     for question in questions:
         answer = answers.get(question.pk)
         if question.evidence_required and not (answer and answer.value == NOT_APPLICABLE):
             needed.add(question.pk)
-    return EvidenceProgress(needed=frozenset(needed), missing=frozenset(needed - with_evidence))
+    missing = needed - with_evidence
+    return EvidenceProgress(needed=frozenset(needed), missing=frozenset(missing))
 
 
 def audit_missing_items(

@@ -14,7 +14,6 @@ from audits.forms.answers import answer_forms
 from audits.forms.evidence import EvidenceForm, inline_prefix
 from audits.models import Audit
 from audits.permissions import Action
-from audits.selectors.evidence import evidence_for_audit
 from audits.services.answers import (
     AnswerChange,
     AnswerConflict,
@@ -95,7 +94,7 @@ def _principle_answer(
             messages.error(request, "Some answers need attention; nothing was saved.")
     else:
         forms_ = answer_forms(questions, answers)
-    evidence = evidence_for_audit(audit)
+    evidence = context["evidence_by_question"]  # a refused POST wrote nothing: still current
     context.update(
         {
             "principle": current,

@@ -28,7 +28,10 @@ def audit_page_context(user: User | AnonymousUser, audit: Audit) -> dict[str, An
     allowed = allowed_actions(user, audit.team_id)
     principles = _principles(questions)
     findings = selectors.audit_findings(questions, answers)
-    evidence = selectors.evidence_progress(audit, questions=questions, answers=answers)
+    evidence_by_question = evidence_for_audit(audit)
+    evidence = selectors.evidence_progress(
+        audit, questions=questions, answers=answers, with_evidence=evidence_by_question.keys()
+    )
     missing = selectors.audit_missing_items(
         audit, questions=questions, answers=answers, evidence=evidence
     )
@@ -63,7 +66,8 @@ def audit_page_context(user: User | AnonymousUser, audit: Audit) -> dict[str, An
         # The runs the gate answers come from (the latest of each kind, unless overridden).
         "gate_run_ids": {a.run_id for a in answers.values() if a.run_id},
         "reviews": selectors.reviews_for_audit(audit),
-        "audit_evidence": evidence_for_audit(audit).get(None, []),
+        "evidence_by_question": evidence_by_question,  # None: evidence of the audit as a whole
+        "audit_evidence": evidence_by_question.get(None, []),
     }
 
 
