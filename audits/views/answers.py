@@ -90,6 +90,8 @@ def _principle_answer(
                     url = reverse("audits:principle", args=[audit.pk, principle])
                     return redirect(f"{url}#q-{anchor}")
                 return redirect(_next_url(request, audit, principle, context["principles"]))
+        elif evidence_form is not None and not evidence_form.is_valid():
+            messages.error(request, "The evidence needs attention; nothing was saved.")
         else:
             messages.error(request, "Some answers need attention; nothing was saved.")
     else:
