@@ -253,3 +253,24 @@ def test_the_report_and_pdf_of_a_re_audit_hold_the_comparison(reaudit, audit, ow
     assert 'id="compare"' in render_report_html(build_report(reaudit))
     assert build_report(audit).comparison is None
     assert 'id="compare"' not in render_report_html(build_report(audit))
+
+
+def test_an_oversize_inline_file_is_refused_by_the_upload_limit_and_nothing_saved(
+    reaudit, auditor, settings
+):
+    settings.EVIDENCE_MAX_BYTES = 50
+    client = _client_for(auditor)
+    acc01 = _question(reaudit, "ACC-01")
+    data = _answer_post(reaudit, "accountability", client, **{"ACC-02": "no"})
+    data.update(
+        {
+            "add_evidence": str(acc01.pk),
+            f"ev{acc01.pk}-kind": "file",
+            f"ev{acc01.pk}-file": upload("big.pdf", PDF + b"x" * 100),
+        }
+    )
+    response = client.post(_page(reaudit), data)
+    assert response.status_code == 200
+    assert "the limit is 50 bytes" in response.content.decode()
+    assert not Evidence.objects.filter(audit=reaudit).exists()
+    assert reaudit.answers.get(question__code="ACC-02").value == "yes"
