@@ -274,3 +274,11 @@ def test_an_oversize_inline_file_is_refused_by_the_upload_limit_and_nothing_save
     assert "the limit is 50 bytes" in response.content.decode()
     assert not Evidence.objects.filter(audit=reaudit).exists()
     assert reaudit.answers.get(question__code="ACC-02").value == "yes"
+
+
+def test_the_review_page_of_a_re_audit_links_the_comparison(reaudit, auditor, reviewer):
+    reaudit.status = "in_review"
+    reaudit.submitted_by = auditor
+    reaudit.save(update_fields=["status", "submitted_by"])
+    html = _client_for(reviewer).get(reverse("audits:review", args=[reaudit.pk])).content.decode()
+    assert reverse("audits:compare", args=[reaudit.pk]) in html
