@@ -1,12 +1,15 @@
 """Pages of issue 15: evidence on the principle page, re-checks, who may re-audit, the compare page."""
 
+import io
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from pypdf import PdfReader
 
 from audits.models import Evidence
 from audits.reports.builder import build_report
-from audits.reports.pdf import render_report_html
+from audits.reports.pdf import render_report_html, render_report_pdf
 from audits.services.answers import answer_save
 from tests.audits.evidence_samples import PDF, upload
 from tests.audits.reaudit_data import REWORDED, answer_gate, gate_run, make_reaudit
@@ -282,3 +285,10 @@ def test_the_review_page_of_a_re_audit_links_the_comparison(reaudit, auditor, re
     reaudit.save(update_fields=["status", "submitted_by"])
     html = _client_for(reviewer).get(reverse("audits:review", args=[reaudit.pk])).content.decode()
     assert reverse("audits:compare", args=[reaudit.pk]) in html
+
+
+def test_the_pdf_of_a_re_audit_prints_the_comparison(reaudit):
+    pdf = render_report_pdf(build_report(reaudit))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Compared with the earlier audit" in text
+    assert f"audit #{reaudit.previous_audit_id}" in text
