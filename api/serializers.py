@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from audits.models import Answer, Audit, AuditStatus, Decision, Evidence, Review, RiskTier, Role
 from audits.scoring import AuditScores, PrincipleScore
-from audits.selectors.audits import MissingItem
+from audits.selectors.audits import EvidenceProgress, MissingItem
 from audits.services.answers import allowed_values
 from checklists.models import ChecklistVersion, Question
 
@@ -91,6 +91,14 @@ class PrincipleScoreSerializer(serializers.Serializer):
     answered = serializers.IntegerField()
     total = serializers.IntegerField()
     completion = serializers.FloatField(help_text="0-100")
+    incomplete = serializers.BooleanField(
+        help_text='Required gates wait for a fairness run (band "incomplete"; each counts 0).'
+    )
+    waiting_gates = serializers.IntegerField(help_text="Required gates no run has answered yet.")
+    evidence_needed = serializers.IntegerField(
+        help_text='Evidence-required questions (those answered "not applicable" need none).'
+    )
+    evidence_present = serializers.IntegerField(help_text="Of those, how many have evidence.")
 
 
 class ScoresSerializer(serializers.Serializer):
@@ -99,11 +107,22 @@ class ScoresSerializer(serializers.Serializer):
     answered = serializers.IntegerField()
     total = serializers.IntegerField()
     completion = serializers.FloatField(help_text="0-100")
+    incomplete = serializers.BooleanField(help_text="Some principle is incomplete.")
+    evidence_needed = serializers.IntegerField()
+    evidence_present = serializers.IntegerField()
+    to_recheck = serializers.ListField(
+        child=StrictCharField(),
+        help_text="Codes of copied answers whose question changed: each blocks submission until "
+        "confirmed (POST .../answers/<question>/confirm-recheck/) or answered anew.",
+    )
     principles = PrincipleScoreSerializer(many=True)
 
 
-def scores_data(scores: AuditScores) -> dict[str, Any]:
+def scores_data(
+    scores: AuditScores, evidence: EvidenceProgress, questions: list[Question], to_recheck: list
+) -> dict[str, Any]:
     def principle(p: PrincipleScore) -> dict[str, Any]:
+        own = evidence.for_questions(q.pk for q in questions if q.principle.code == p.code)
         return {
             "code": p.code,
             "name": p.name,
@@ -112,6 +131,10 @@ def scores_data(scores: AuditScores) -> dict[str, Any]:
             "answered": p.answered,
             "total": p.total,
             "completion": p.completion,
+            "incomplete": p.is_incomplete,
+            "waiting_gates": p.waiting_gates,
+            "evidence_needed": own.total,
+            "evidence_present": own.present,
         }
 
     return {
@@ -120,6 +143,10 @@ def scores_data(scores: AuditScores) -> dict[str, Any]:
         "answered": scores.answered,
         "total": scores.total,
         "completion": scores.completion,
+        "incomplete": scores.waiting_gates > 0,
+        "evidence_needed": evidence.total,
+        "evidence_present": evidence.present,
+        "to_recheck": [question.code for question, _ in to_recheck],
         "principles": [principle(p) for p in scores.principles],
     }
 
@@ -224,7 +251,10 @@ class AuditDetailSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ScoresSerializer)
     def get_scores(self, audit: Audit) -> dict[str, Any]:
-        return scores_data(self.context["detail"]["scores"])
+        detail = self.context["detail"]
+        return scores_data(
+            detail["scores"], detail["evidence"], detail["questions"], detail["to_recheck"]
+        )
 
     @extend_schema_field(MissingItemSerializer(many=True))
     def get_missing(self, audit: Audit) -> list[dict[str, str]]:
@@ -273,6 +303,11 @@ class AnswerSerializer(serializers.Serializer):
     answered_by = StrictCharField(allow_null=True)
     answered_at = serializers.DateTimeField(allow_null=True)
     override_justification = StrictCharField(allow_blank=True)
+    needs_recheck = serializers.BooleanField(
+        help_text="Copied from the earlier audit into a changed question: blocks submission "
+        "until confirmed (confirm-recheck) or answered anew."
+    )
+    recheck_reason = StrictCharField(allow_blank=True, help_text="What of the question changed.")
 
 
 def answer_data(question: Question, answer: Answer | None) -> dict[str, Any]:
@@ -292,6 +327,8 @@ def answer_data(question: Question, answer: Answer | None) -> dict[str, Any]:
             else None
         ),
         "override_justification": answer.override_justification if answer else "",
+        "needs_recheck": answer.needs_recheck if answer else False,
+        "recheck_reason": answer.recheck_reason if answer else "",
     }
 
 

@@ -49,6 +49,11 @@ urlpatterns = [
         answers.AnswerDetail.as_view(),
         name="answer_detail",
     ),
+    path(
+        f"{v1}audits/<int:pk>/answers/<int:question_pk>/confirm-recheck/",
+        answers.AnswerConfirmRecheck.as_view(),
+        name="answer_confirm_recheck",
+    ),
     path(f"{v1}audits/<int:pk>/evidence/", evidence.EvidenceList.as_view(), name="evidence_list"),
     path(
         f"{v1}audits/<int:pk>/evidence/<int:evidence_pk>/",

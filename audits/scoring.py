@@ -3,7 +3,9 @@
 Answer score in [0, 1]: yes 1, partial 0.5, no 0; scale k/4; choice by its option's score; a gate
 that passes 1, is inconclusive (its interval straddles the threshold) 0.5 like a partial answer,
 fails 0. "Not applicable" and free text are excluded; unanswered questions count
-against completion, not the score. A principle's score is the weighted mean of its answered,
+against completion, not the score, except a required gate: until a fairness run answers it, it
+counts as 0 (so a missing run never raises a score) and its principle is "incomplete" instead of
+having a band (the overall band too). A principle's score is the weighted mean of its answered,
 applicable questions (0-100); the overall score is the mean of principle scores, weighted by the
 version's `principle_weights` (missing weights are 1).
 """
@@ -18,6 +20,9 @@ GATE_PASS, GATE_FAIL, GATE_INCONCLUSIVE = "pass", "fail", "inconclusive"
 GATE_SCORES = {GATE_PASS: 1.0, GATE_INCONCLUSIVE: 0.5, GATE_FAIL: 0.0}
 NOT_APPLICABLE = "na"
 SCALE_MAX = 4
+#: The band of a principle with required gates that wait for a fairness run (and of the overall
+#: score while any principle has them).
+INCOMPLETE = "incomplete"
 
 
 def answer_score(*, kind: str, value: str, choices: list[dict] | None = None) -> float | None:
@@ -60,10 +65,15 @@ class PrincipleScore:
     answered: int  # questions with any answer, N/A included
     total: int
     scored: int  # answers that count towards the score
+    waiting_gates: int = 0  # required gates no run has answered yet (each counted as 0)
 
     @property
     def completion(self) -> float:
         return self.answered / self.total if self.total else 1.0
+
+    @property
+    def is_incomplete(self) -> bool:
+        return self.waiting_gates > 0
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,10 @@ class AuditScores:
     @property
     def completion(self) -> float:
         return self.answered / self.total if self.total else 1.0
+
+    @property
+    def waiting_gates(self) -> int:
+        return sum(p.waiting_gates for p in self.principles)
 
     def for_principle(self, code: str) -> PrincipleScore | None:
         return next((p for p in self.principles if p.code == code), None)
@@ -102,10 +116,11 @@ def compute_scores(
     weighted = [(p.score, float(weights.get(p.code, 1.0))) for p in results if p.score is not None]
     total_weight = sum(w for _, w in weighted)
     overall = sum(s * w for s, w in weighted) / total_weight if total_weight > 0 else None
+    incomplete = any(p.is_incomplete for p in results)
     return AuditScores(
         principles=results,
         overall=overall,
-        band=band_for(overall, bands),
+        band=INCOMPLETE if incomplete else band_for(overall, bands),
         answered=sum(p.answered for p in results),
         total=sum(p.total for p in results),
     )
@@ -116,12 +131,15 @@ def _principle_score(
 ) -> PrincipleScore:
     answered = 0
     weighted_sum = weight_total = 0.0
-    scored = 0
+    scored = waiting = 0
     for question in questions:
         value = values.get(question.pk, "")
         if value:
             answered += 1
         score = answer_score(kind=question.answer_kind, value=value, choices=question.choices)
+        if not value and question.answer_kind == "gate" and question.required:
+            waiting += 1
+            score = 0.0  # counted as failing until a run answers it: never raises the score
         if score is not None:
             scored += 1
             weighted_sum += score * question.weight
@@ -131,8 +149,9 @@ def _principle_score(
         code=principle.code,
         name=principle.name,
         score=score,
-        band=band_for(score, bands),
+        band=INCOMPLETE if waiting else band_for(score, bands),
         answered=answered,
         total=len(questions),
         scored=scored,
+        waiting_gates=waiting,
     )

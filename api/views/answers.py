@@ -23,7 +23,7 @@ from api.views.common import user_of
 from audits import selectors
 from audits.permissions import Action
 from audits.selectors.evidence import question_for_audit_get
-from audits.services.answers import AnswerConflict, answer_save
+from audits.services.answers import AnswerConflict, answer_confirm_recheck, answer_save
 from audits.services.common import ensure_can_edit
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
@@ -107,6 +107,22 @@ class AnswerDetail(APIView):
     def patch(self, request: Request, pk: int, question_pk: int) -> Response:
         """As PUT: a field not sent (`value` or `note_md`) keeps its stored value."""
         return self.put(request, pk, question_pk)
+
+
+class AnswerConfirmRecheck(APIView):
+    @extend_schema(request=None, responses={200: AnswerSerializer})
+    def post(self, request: Request, pk: int, question_pk: int) -> Response:
+        """Confirm that a copied answer still holds for its changed question (`needs_recheck`).
+
+        Clears what blocks submission; the value and revision stay, the history records who
+        confirmed it and when. 400 when the answer needs no re-check.
+        """
+        user = user_of(request)
+        audit = selectors.audit_get_for_user(user, pk=pk, action=Action.ANSWER)
+        ensure_can_edit(audit=audit, user=user)
+        question = question_for_audit_get(audit, question_pk=question_pk)
+        answer = answer_confirm_recheck(audit=audit, user=user, question=question)
+        return Response(answer_data(question, answer), headers={"ETag": _etag(answer.revision)})
 
 
 def _seen_revision(request: Request, body_revision: int | None) -> int:

@@ -42,9 +42,15 @@ def audit_detail_response(request: Request, audit: Audit, *, status_code: int = 
     questions = selectors.audit_questions(audit)
     answers = selectors.audit_answers(audit)
     allowed = allowed_actions(user, audit.team_id)
+    evidence = selectors.evidence_progress(audit, questions=questions, answers=answers)
     detail = {
         "scores": selectors.audit_scores(audit, questions=questions, answers=answers),
-        "missing": selectors.audit_missing_items(audit, questions=questions, answers=answers),
+        "missing": selectors.audit_missing_items(
+            audit, questions=questions, answers=answers, evidence=evidence
+        ),
+        "evidence": evidence,
+        "questions": questions,
+        "to_recheck": selectors.answers_to_recheck(questions, answers),
         "allowed": allowed,
         "editable": Action.ANSWER in allowed and is_editable(audit),
         "sealing": audit_is_sealing(audit, list(audit.snapshots.all())),

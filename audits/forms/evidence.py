@@ -10,7 +10,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from audits.models import Audit
-from audits.services.evidence import LINK_SCHEMES, human_size, too_large_message
+from audits.services.evidence import (
+    EVIDENCE_FILE,
+    EVIDENCE_LINK,
+    LINK_SCHEMES,
+    human_size,
+    too_large_message,
+)
 from checklists.models import Question
 
 
@@ -34,8 +40,8 @@ class WebLinkField(forms.URLField):
 
 
 class EvidenceForm(forms.Form):
-    KIND_FILE = "file"
-    KIND_LINK = "link"
+    KIND_FILE = EVIDENCE_FILE
+    KIND_LINK = EVIDENCE_LINK
 
     kind = forms.ChoiceField(
         label="What are you adding?",
@@ -64,14 +70,34 @@ class EvidenceForm(forms.Form):
         help_text="What this shows, in a sentence (optional).",
     )
 
-    def __init__(self, *args, audit: Audit, refused_size: int | None = None, **kwargs):
-        """`refused_size`: the size of a file the upload handler refused as too large, if any."""
+    def __init__(
+        self,
+        *args,
+        audit: Audit,
+        refused_size: int | None = None,
+        fixed_question: Question | None = None,
+        **kwargs,
+    ):
+        """`refused_size`: the size of a file the upload handler refused as too large, if any.
+
+        `fixed_question`: the inline form of one question's card (on the principle page): the
+        evidence is for that question, and the form asks nothing about it.
+        """
         super().__init__(*args, **kwargs)
         self.refused_size = refused_size
         # Only the questions of the audit's pinned version are offered, and only they validate.
-        cast(forms.ModelChoiceField, self.fields["question"]).queryset = Question.objects.filter(
-            version_id=audit.checklist_version_id
-        ).select_related("principle")
+        questions = Question.objects.filter(version_id=audit.checklist_version_id)
+        question_field = cast(forms.ModelChoiceField, self.fields["question"])
+        question_field.queryset = questions.select_related("principle")
+        self.question_pk = fixed_question.pk if fixed_question else None
+        if fixed_question is not None:
+            question_field.queryset = questions.filter(pk=fixed_question.pk)
+            question_field.required = True
+            question_field.widget = forms.HiddenInput()
+            question_field.initial = fixed_question.pk
+            if self.is_bound:  # the card's form names its question itself
+                data = {key: self.data.get(key) for key in self.data}
+                self.data = {**data, self.add_prefix("question"): str(fixed_question.pk)}
         types = ", ".join(t.lower().lstrip(".") for t in settings.EVIDENCE_ALLOWED_TYPES)
         self.fields["file"].help_text = (
             f"Up to {human_size(settings.EVIDENCE_MAX_BYTES)}; accepted types: {types}. "
@@ -88,6 +114,17 @@ class EvidenceForm(forms.Form):
             "question",
             "description",
         )
+
+    def service_args(self) -> dict:
+        """The valid form as the keyword arguments of `services.evidence.evidence_add`."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "question": data["question"],
+            "description": data["description"],
+            "uploaded_file": data.get("file"),
+            "url": data.get("url") or "",
+        }
 
     def clean(self) -> dict:
         cleaned = super().clean() or self.cleaned_data  # as Django does when clean() returns None
@@ -107,3 +144,8 @@ class EvidenceForm(forms.Form):
                 self.add_error("url", "Enter the link's address.")
             cleaned["file"] = None
         return cleaned
+
+
+def inline_prefix(question: Question) -> str:
+    """The field prefix of a question card's inline evidence form (one per card on a page)."""
+    return f"ev{question.pk}"

@@ -36,6 +36,11 @@ class Answer(models.Model):
         "audits.FairnessRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     override_justification = models.TextField(blank=True)
+    # A re-audit's answer copied into a question whose wording (or options) changed between the
+    # checklist versions: it blocks submission until an auditor confirms it or saves a new answer.
+    # `recheck_reason` says what changed, e.g. "the question's text changed in version 3".
+    needs_recheck = models.BooleanField(default=False)
+    recheck_reason = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords(excluded_fields=["audit", "question"], cascade_delete_history=True)
     # Set before a save outside a request: simple_history records it as the change's author.
     _history_user: "User | None"

@@ -2,8 +2,10 @@
 
 from .actions import actions_open_for_user  # noqa: E402  (after .audits, which it builds on)
 from .audits import (
+    EvidenceProgress,
     MissingItem,
     answer_history,
+    answers_to_recheck,
     audit_answers,
     audit_findings,
     audit_get_for_user,
@@ -13,6 +15,7 @@ from .audits import (
     audit_scores,
     audits_awaiting_user,
     changes_since_last_review,
+    evidence_progress,
     gates_to_judge,
     latest_review,
     membership_list_for_user,
@@ -23,9 +26,11 @@ from .audits import (
 )
 
 __all__ = [
+    "EvidenceProgress",
     "MissingItem",
     "actions_open_for_user",
     "answer_history",
+    "answers_to_recheck",
     "audit_answers",
     "audit_findings",
     "audit_get_for_user",
@@ -35,6 +40,7 @@ __all__ = [
     "audit_scores",
     "audits_awaiting_user",
     "changes_since_last_review",
+    "evidence_progress",
     "gates_to_judge",
     "latest_review",
     "membership_list_for_user",

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from audits.models import Answer, Audit, AuditStatus, Evidence, Membership, Review, Team
+from audits.models import Answer, Audit, AuditStatus, Evidence, Membership, Review, Role, Team
 from audits.permissions import ROLE_ACTIONS, Action, require
 from audits.scoring import (
     GATE_FAIL,
@@ -31,6 +31,12 @@ def membership_list_for_user(user: User | AnonymousUser) -> QuerySet[Membership]
 def teams_allowing(user: User | AnonymousUser, action: Action) -> list[Team]:
     """The user's teams in which their role allows `action` (e.g. where they may start an audit)."""
     return [m.team for m in membership_list_for_user(user) if action in ROLE_ACTIONS[m.role]]
+
+
+def team_owner_names(team_id: int) -> list[str]:
+    """The names of the team's owners (the caller has checked the reader is a member)."""
+    owners = Membership.objects.filter(team_id=team_id, role=Role.OWNER).select_related("user")
+    return sorted(m.user.get_full_name() or m.user.get_username() for m in owners)
 
 
 def team_get_for_user(
@@ -130,20 +136,66 @@ class MissingItem:
     reason: str
 
 
+RECHECK_REASON = "question changed since the earlier audit: re-check the copied answer"
+EVIDENCE_REASON = "needs evidence (a file or a link)"
+
+
+@dataclass(frozen=True)
+class EvidenceProgress:
+    """Evidence-required questions (those answered "not applicable" need none) and how many have it."""
+
+    needed: frozenset[int]  # question ids
+    missing: frozenset[int]  # question ids among `needed` without evidence
+
+    @property
+    def total(self) -> int:
+        return len(self.needed)
+
+    @property
+    def present(self) -> int:
+        return len(self.needed) - len(self.missing)
+
+    def for_questions(self, question_ids: Iterable[int]) -> "EvidenceProgress":
+        ids = set(question_ids)
+        return EvidenceProgress(needed=self.needed & ids, missing=self.missing & ids)
+
+
+def evidence_progress(
+    audit: Audit,
+    *,
+    questions: Sequence[Question],
+    answers: Mapping[int, Answer],
+    with_evidence: Iterable[int | None] | None = None,
+) -> EvidenceProgress:
+    """Which evidence-required questions have their evidence (one query, none when the caller
+    passes the ids of the questions with evidence)."""
+    if with_evidence is None:
+        with_evidence = Evidence.objects.filter(audit=audit, question__isnull=False).values_list(
+            "question_id", flat=True
+        )
+    with_evidence = set(with_evidence)
+    needed = set()
+    for question in questions:
+        answer = answers.get(question.pk)
+        if question.evidence_required and not (answer and answer.value == NOT_APPLICABLE):
+            needed.add(question.pk)
+    missing = needed - with_evidence
+    return EvidenceProgress(needed=frozenset(needed), missing=frozenset(missing))
+
+
 def audit_missing_items(
     audit: Audit,
     *,
     questions: Sequence[Question] | None = None,
     answers: Mapping[int, Answer] | None = None,
+    evidence: EvidenceProgress | None = None,
 ) -> list[MissingItem]:
-    """What stops submission: required questions unanswered, evidence-required ones without it."""
+    """What stops submission: required questions unanswered, copied answers to re-check (their
+    question changed between the versions), evidence-required questions without evidence."""
     questions = audit_questions(audit) if questions is None else questions
     answers = audit_answers(audit) if answers is None else answers
-    with_evidence = set(
-        Evidence.objects.filter(audit=audit, question__isnull=False).values_list(
-            "question_id", flat=True
-        )
-    )
+    if evidence is None:
+        evidence = evidence_progress(audit, questions=questions, answers=answers)
     missing = []
     for question in questions:
         answer = answers.get(question.pk)
@@ -154,11 +206,21 @@ def audit_missing_items(
                 else "required and not answered"
             )
             missing.append(MissingItem(question, reason))
-        elif question.evidence_required and question.pk not in with_evidence:
-            answered_na = answer is not None and answer.value == NOT_APPLICABLE
-            if not answered_na:
-                missing.append(MissingItem(question, "needs evidence (a file or a link)"))
+            continue
+        if answer is not None and answer.needs_recheck:
+            missing.append(MissingItem(question, RECHECK_REASON))
+        if question.pk in evidence.missing:
+            missing.append(MissingItem(question, EVIDENCE_REASON))
     return missing
+
+
+def answers_to_recheck(
+    questions: Iterable[Question], answers: Mapping[int, Answer]
+) -> list[tuple[Question, Answer]]:
+    """Copied answers whose question changed since the earlier audit, in question order."""
+    return [
+        (q, answers[q.pk]) for q in questions if q.pk in answers and answers[q.pk].needs_recheck
+    ]
 
 
 def answer_history(audit: Audit) -> dict[int, list[dict[str, Any]]]:
@@ -184,6 +246,7 @@ def answer_history(audit: Audit) -> dict[int, list[dict[str, Any]]]:
                 "new_note": record.note_md,
                 "revision": record.revision,
                 "override": record.override_justification,
+                "reason": record.history_change_reason or "",
             },
         )
         previous[record.id] = record

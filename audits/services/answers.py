@@ -150,6 +150,7 @@ def _write_one(*, audit: Audit, user: User, change: AnswerChange) -> Answer | No
     answer.revision = new_revision
     answer.answered_by = user
     answer.answered_at = timezone.now()
+    answer.needs_recheck, answer.recheck_reason = False, ""  # a new answer is a re-check done
     answer._history_user = user  # recorded in the answer's history even outside a request
     answer.full_clean(
         exclude=["audit", "question", "run"], validate_unique=False, validate_constraints=False
@@ -159,4 +160,26 @@ def _write_one(*, audit: Audit, user: User, change: AnswerChange) -> Answer | No
             answer.save()
     except IntegrityError:
         return None
+    return answer
+
+
+RECHECK_CONFIRMED = "re-check confirmed: the copied answer still holds"
+
+
+@transaction.atomic
+def answer_confirm_recheck(*, audit: Audit, user: User, question: Question) -> Answer:
+    """Confirm that a copied answer still holds for its changed question (an auditor's decision).
+
+    Clears the flag that blocks submission; the answer's value, note and revision stay, and the
+    history records who confirmed it and when. Raises ValidationError when there is nothing to
+    confirm (no answer, or one that needs no re-check).
+    """
+    ensure_can_edit(audit=audit, user=user)
+    answer = Answer.objects.select_for_update().filter(audit=audit, question=question).first()
+    if answer is None or not answer.needs_recheck:
+        raise ValidationError(f"{question.code} has no copied answer waiting for a re-check.")
+    answer.needs_recheck, answer.recheck_reason = False, ""
+    answer._history_user = user
+    answer._change_reason = RECHECK_CONFIRMED  # type: ignore[attr-defined]  # read by simple_history
+    answer.save(update_fields=["needs_recheck", "recheck_reason"])
     return answer

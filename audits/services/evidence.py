@@ -19,6 +19,7 @@ from checklists.models import Question
 from .common import ensure_can_edit
 
 LINK_SCHEMES = ("http", "https")
+EVIDENCE_FILE, EVIDENCE_LINK = "file", "link"
 
 
 @transaction.atomic
@@ -89,6 +90,32 @@ def evidence_add_link(
     evidence.full_clean()
     evidence.save()
     return evidence
+
+
+def evidence_add(
+    *,
+    audit: Audit,
+    user: User,
+    kind: str,
+    question: Question | None = None,
+    description: str = "",
+    uploaded_file: UploadedFile | None = None,
+    url: str = "",
+) -> Evidence:
+    """Add a file (`kind` "file") or a link (`kind` "link"): the evidence form's one entry point."""
+    if kind == EVIDENCE_LINK:
+        return evidence_add_link(
+            audit=audit, user=user, url=url, question=question, description=description
+        )
+    if uploaded_file is None:
+        raise ValidationError({"file": "Choose a file to upload."})
+    return evidence_add_file(
+        audit=audit,
+        user=user,
+        uploaded_file=uploaded_file,
+        question=question,
+        description=description,
+    )
 
 
 @transaction.atomic

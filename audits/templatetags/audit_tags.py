@@ -38,6 +38,7 @@ _BAND_STYLE = {
     "partial": ("warning", "◆", "Partial"),
     "weak": ("danger", "▼", "Weak"),
     "unscored": ("secondary", "–", "Not scored"),
+    "incomplete": ("secondary", "…", "Incomplete"),
 }
 
 

@@ -11,6 +11,7 @@ from audits.permissions import Action, allowed_actions
 from audits.reports.radar import radar_svg
 from audits.scoring import AuditScores
 from audits.selectors.actions import actions_for_audit
+from audits.selectors.audits import team_owner_names
 from audits.selectors.datasets import runs_for_audit_as_seen
 from audits.selectors.evidence import evidence_for_audit
 from audits.selectors.reports import audit_is_sealing
@@ -27,8 +28,23 @@ def audit_page_context(user: User | AnonymousUser, audit: Audit) -> dict[str, An
     allowed = allowed_actions(user, audit.team_id)
     principles = _principles(questions)
     findings = selectors.audit_findings(questions, answers)
+    evidence_by_question = evidence_for_audit(audit)
+    evidence = selectors.evidence_progress(
+        audit, questions=questions, answers=answers, with_evidence=evidence_by_question.keys()
+    )
+    missing = selectors.audit_missing_items(
+        audit, questions=questions, answers=answers, evidence=evidence
+    )
     return {
         "audit": audit,
+        "questions": questions,
+        "answers": answers,
+        "evidence_progress": evidence,
+        "to_recheck": selectors.answers_to_recheck(questions, answers),
+        # Who may start a re-audit, said where the button would be for everyone else.
+        "reaudit_owners": team_owner_names(audit.team_id)
+        if audit.status == "approved" and Action.REAUDIT not in allowed
+        else [],
         "allowed": allowed,
         "can_edit": Action.ANSWER in allowed and is_editable(audit),
         "can_submit": Action.SUBMIT in allowed and is_editable(audit),
@@ -44,13 +60,14 @@ def audit_page_context(user: User | AnonymousUser, audit: Audit) -> dict[str, An
         "failing": [f for f in findings if f["kind"] != "inconclusive"],
         "snapshots": snapshots,
         "sealing": audit_is_sealing(audit, snapshots),
-        "missing": selectors.audit_missing_items(audit, questions=questions, answers=answers),
+        "missing": missing,
         "actions": actions_for_audit(audit, open_only=False),
         "runs": runs_for_audit_as_seen(audit),  # a run whose worker died shows as failed
         # The runs the gate answers come from (the latest of each kind, unless overridden).
         "gate_run_ids": {a.run_id for a in answers.values() if a.run_id},
         "reviews": selectors.reviews_for_audit(audit),
-        "audit_evidence": evidence_for_audit(audit).get(None, []),
+        "evidence_by_question": evidence_by_question,  # None: evidence of the audit as a whole
+        "audit_evidence": evidence_by_question.get(None, []),
     }
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from audits.forms.common import add_service_errors
 from audits.forms.evidence import EvidenceForm
-from audits.models import Audit, Evidence
+from audits.models import Audit
 from audits.permissions import Action
 from audits.selectors.audits import audit_get_for_user
 from audits.selectors.evidence import evidence_get_for_user
@@ -55,7 +55,7 @@ def _evidence_add(
     )
     if is_post and form.is_valid():
         try:
-            evidence = _add_evidence(audit=audit, user=request.user, data=form.cleaned_data)
+            evidence = services.evidence_add(audit=audit, user=request.user, **form.service_args())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -65,18 +65,6 @@ def _evidence_add(
         messages.error(request, "The evidence was not added: see what to fix below.")
     context = {"audit": audit, "question": question, "form": form, "next_url": next_url}
     return render(request, "audits/evidence_form.html", context)
-
-
-def _add_evidence(*, audit: Audit, user, data: dict) -> Evidence:
-    common = {
-        "audit": audit,
-        "user": user,
-        "question": data["question"],
-        "description": data["description"],
-    }
-    if data["kind"] == EvidenceForm.KIND_LINK:
-        return services.evidence_add_link(url=data["url"], **common)
-    return services.evidence_add_file(uploaded_file=data["file"], **common)
 
 
 @login_required

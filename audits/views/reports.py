@@ -14,6 +14,7 @@ from audits import selectors
 from audits.models import Audit
 from audits.permissions import Action
 from audits.reports.builder import build_report
+from audits.reports.compare import comparison_build
 from audits.reports.coverage import report_coverage
 from audits.reports.pdf import PAGE_TEMPLATE, report_context
 from audits.selectors.reports import audit_is_sealing
@@ -29,6 +30,14 @@ def report_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context["snapshots"] = report.snapshots
     context["sealing"] = audit_is_sealing(audit, report.snapshots)
     return render(request, PAGE_TEMPLATE, context)
+
+
+@login_required
+def compare_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A re-audit beside the audit it continues; an audit that is no re-audit says so."""
+    audit = selectors.audit_get_for_user(request.user, pk=pk, action=Action.VIEW)
+    context = {"audit": audit, "comparison": comparison_build(audit)}
+    return render(request, "audits/audit_compare.html", context)
 
 
 @login_required
@@ -100,6 +109,7 @@ urlpatterns = [
     path("audits/<int:pk>/export.json", report_json, name="export_json"),
     path("audits/<int:pk>/answers.csv", report_answers_csv, name="answers_csv"),
     path("audits/<int:pk>/metrics.csv", report_metrics_csv, name="metrics_csv"),
+    path("audits/<int:pk>/compare/", compare_page, name="compare"),
     path("audits/<int:pk>/coverage/", coverage_page, name="coverage"),
     path("audits/<int:pk>/coverage.csv", report_coverage_csv, name="coverage_csv"),
 ]

@@ -49,6 +49,7 @@ RULES: dict[tuple[str, str], Action | None] = {
     ("api:answer_detail", "get"): Action.VIEW,
     ("api:answer_detail", "put"): Action.ANSWER,
     ("api:answer_detail", "patch"): Action.ANSWER,
+    ("api:answer_confirm_recheck", "post"): Action.ANSWER,
     ("api:evidence_list", "get"): Action.VIEW,
     ("api:evidence_list", "post"): Action.ANSWER,
     ("api:evidence_detail", "get"): Action.VIEW,

@@ -79,3 +79,44 @@ def test_no_scored_answers_gives_no_score_not_zero():
     assert scores.principles[0].score is None
     assert scores.overall is None
     assert scores.band == "unscored"
+
+
+def _gate(pk, principle, *, required=True):
+    return SimpleNamespace(
+        pk=pk, principle=principle, answer_kind="gate", weight=1.0, choices=[], required=required
+    )
+
+
+def test_an_unanswered_required_gate_counts_zero_and_leaves_the_principle_incomplete():
+    fair = SimpleNamespace(code="fairness", name="Fairness", order=1)
+    acc = SimpleNamespace(code="accountability", name="Accountability", order=2)
+    questions = [_q(1, fair), _q(2, fair), _gate(3, fair), _q(4, acc)]
+    scores = compute_scores(
+        questions=questions, values={1: "yes", 2: "yes", 4: "yes"}, bands={"strong": 75}
+    )
+    fairness, accountability = scores.principles
+    # Two yes (1 each) and the waiting gate as 0, weights 1: 100 * 2 / 3 = 66.7, not 100.
+    assert fairness.score == pytest.approx(100 * 2 / 3)
+    assert (fairness.band, fairness.waiting_gates, fairness.is_incomplete) == (
+        "incomplete",
+        1,
+        True,
+    )
+    assert (fairness.answered, fairness.scored) == (2, 3)
+    assert (accountability.band, accountability.is_incomplete) == ("strong", False)
+    assert scores.band == "incomplete" and scores.waiting_gates == 1
+    # Overall: (66.7 + 100) / 2 = 83.3, still not banded while a gate waits.
+    assert scores.overall == pytest.approx((100 * 2 / 3 + 100) / 2)
+
+
+def test_a_gate_answered_by_a_run_or_an_optional_one_leaves_the_principle_banded():
+    fair = SimpleNamespace(code="fairness", name="Fairness", order=1)
+    answered = compute_scores(
+        questions=[_q(1, fair), _gate(2, fair)], values={1: "yes", 2: "pass"}, bands={}
+    )
+    assert (answered.principles[0].score, answered.principles[0].band) == (100.0, "strong")
+    optional = compute_scores(
+        questions=[_q(1, fair), _gate(2, fair, required=False)], values={1: "yes"}, bands={}
+    )
+    # An optional gate without a run is left out, as any unanswered optional question.
+    assert (optional.principles[0].score, optional.principles[0].band) == (100.0, "strong")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from audits import selectors
 from audits.labels import INCONCLUSIVE_LABEL, answer_label
 from audits.models import Audit
+from audits.reports.compare import comparison_build
 from audits.reports.gc_passes import fewer_gc_passes
 from audits.reports.radar import radar_svg
 from audits.scoring import answer_score
@@ -124,6 +125,7 @@ def _build_report(audit: Audit, *, charts: bool) -> AuditReport:
         ],
         input_hashes=_input_hashes(runs, evidence),
         library_versions=library_versions(),
+        comparison=comparison_build(audit),
     )
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from audits.models import AuditStatus
+from audits.reports.compare import Comparison
 from checklists.models import AnswerKind
 
 from .fairness import RunItem
@@ -208,6 +209,7 @@ class AuditReport:
     snapshots: list[SnapshotItem]
     input_hashes: list[InputHash]
     library_versions: dict[str, str] = field(default_factory=dict)
+    comparison: Comparison | None = None  # a re-audit beside its earlier audit
 
     @property
     def completion(self) -> float:
