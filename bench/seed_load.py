@@ -1,6 +1,8 @@
 """Seed a database for the load benchmark: 50 teams, 2,000 audits, 80,000 answers, 2,000 runs.
 
-Usage (see bench/load.sh): DATABASE_URL=postgres://... python bench/seed_load.py
+Usage (see bench/load.sh): DATABASE_URL=postgres://... python bench/seed_load.py [AUDITS]
+AUDITS (default 2,000, a multiple of the 50 teams) scales everything: 40 answers and one run per
+audit, so `20000` seeds 20,000 audits, 800,000 answers and 20,000 runs.
 Prints the audit ids to hit and a session cookie of a user who belongs to every team.
 Bulk inserts (not the services) keep seeding to about a minute; the rows are the same shape the
 services write, including one history record per answer.
@@ -20,7 +22,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from audits.models import (  # noqa: E402
@@ -36,7 +38,9 @@ from checklists.models import AnswerKind  # noqa: E402
 from checklists.services import default_checklist_load  # noqa: E402
 from fairness import ColumnMapping, assess  # noqa: E402
 
-TEAMS, AUDITS_PER_TEAM, ANSWERS_PER_AUDIT = 50, 40, 40
+TEAMS, ANSWERS_PER_AUDIT = 50, 40
+AUDITS = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+AUDITS_PER_TEAM = max(1, AUDITS // TEAMS)
 VALUES = ("yes", "partial", "no", "yes", "na")
 
 
@@ -47,6 +51,10 @@ def main() -> None:
         print("already seeded", file=sys.stderr)
     else:
         _seed(version, user)
+        # Fresh planner statistics, as autovacuum would gather them on a live database: with the
+        # empty tables' estimates the planner joins every audit before taking a page of them.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
     session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"

@@ -58,7 +58,12 @@ class Audit(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
-        indexes = [models.Index(fields=["team", "status"], name="audit_team_status_idx")]
+        indexes = [
+            models.Index(fields=["team", "status"], name="audit_team_status_idx"),
+            # The audit list's order: its first page is read off this index, whatever the number
+            # of audits (without it every visible audit is joined and sorted for 25 rows).
+            models.Index(fields=["-updated_at", "-id"], name="audit_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audits", "0005_dataset_kind_and_run_figures"),
+        ("audits", "0006_run_inputs"),
     ]
 
     operations = [
