@@ -48,7 +48,7 @@ def _answer_page(page, audit, principle_code: str) -> None:
             article.locator("textarea[name$='-value']").fill(
                 "Adults applying for credit in the UK."
             )
-    page.click("button[name=save]")
+    page.click("button.btn-primary[name=save]")
     expect(page.locator(".alert-success")).to_contain_text("Saved")
 
 
@@ -161,7 +161,7 @@ def test_reviewer_journey(browser, live_server, shot, team, auditor, reviewer, d
     shot(auditor_page, "07-changes-requested")
     auditor_page.locator("#q-FAIR-01 input[type=radio][value=partial]").check()
     auditor_page.locator("#q-FAIR-01 textarea[name$='-note_md']").fill("Bias study attached.")
-    auditor_page.click("button[name=save]")
+    auditor_page.click("button.btn-primary[name=save]")
     expect(auditor_page.locator(".alert-success")).to_contain_text("Saved 1 answer")
     auditor_page.goto(audit.get_absolute_url())
     auditor_page.click("button:has-text('Submit for review')")
