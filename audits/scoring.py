@@ -1,4 +1,10 @@
-"""Scores, derived on demand from stored answers and the pinned checklist version (never stored).
+"""Scores, derived from stored answers and the pinned checklist version.
+
+Each audit keeps a copy of its scores (`Audit.score_summary`, written by
+`audits.services.scores.audit_scores_refresh` in the transaction of every write that can change
+them) so that a list of audits is scored without reading every answer; `AuditScores.as_summary` /
+`from_summary` are that copy's format, and tests check it equals `compute_scores` after every
+kind of write.
 
 Answer score in [0, 1]: yes 1, partial 0.5, no 0; scale k/4; choice by its option's score; a gate
 that passes 1, is inconclusive (its interval straddles the threshold) 0.5 like a partial answer,
@@ -11,7 +17,8 @@ version's `principle_weights` (missing weights are 1).
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 YES_NO_SCORES = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 #: A gate's answer: the run's verdict. "inconclusive" (the 95% interval straddles the threshold)
@@ -94,6 +101,35 @@ class AuditScores:
 
     def for_principle(self, code: str) -> PrincipleScore | None:
         return next((p for p in self.principles if p.code == code), None)
+
+    def as_summary(self) -> dict[str, Any]:
+        """The scores as JSON (what `Audit.score_summary` stores)."""
+        return {
+            "format": SUMMARY_FORMAT,
+            "overall": self.overall,
+            "band": self.band,
+            "answered": self.answered,
+            "total": self.total,
+            "principles": [asdict(p) for p in self.principles],
+        }
+
+    @classmethod
+    def from_summary(cls, summary: Mapping[str, Any] | None) -> "AuditScores | None":
+        """The scores a summary stores; None when there is none or it is of another format."""
+        if not summary or summary.get("format") != SUMMARY_FORMAT:
+            return None
+        return cls(
+            principles=[PrincipleScore(**p) for p in summary["principles"]],
+            overall=summary["overall"],
+            band=summary["band"],
+            answered=summary["answered"],
+            total=summary["total"],
+        )
+
+
+#: Bumped whenever what a summary holds, or how scores are computed, changes: summaries of an
+#: older format are ignored (recomputed) until each audit is written again.
+SUMMARY_FORMAT = 1
 
 
 def compute_scores(

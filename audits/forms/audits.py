@@ -11,16 +11,20 @@ from checklists.models import ChecklistVersion, VersionStatus
 
 
 class AuditFilterForm(forms.Form):
-    team = forms.ModelChoiceField(
-        queryset=Team.objects.none(), required=False, empty_label="All teams"
-    )
+    # The choices come from the user's teams, already loaded by the view: the filter costs no
+    # query (a ModelChoiceField would run one to list its options and one to validate).
+    team = forms.ChoiceField(required=False)
     status = forms.ChoiceField(choices=[("", "All statuses"), *AuditStatus.choices], required=False)
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the user's own teams are offered, and only they validate.
-        team_field = cast(forms.ModelChoiceField, self.fields["team"])
-        team_field.queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
+        self._teams = {str(team.pk): team for team in teams}
+        team_field = cast(forms.ChoiceField, self.fields["team"])
+        team_field.choices = [("", "All teams"), *((pk, t.name) for pk, t in self._teams.items())]
+
+    def clean_team(self) -> Team | None:
+        return self._teams.get(self.cleaned_data.get("team") or "")
 
 
 class AuditForm(forms.ModelForm):

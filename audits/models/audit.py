@@ -55,6 +55,10 @@ class Audit(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A copy of the scores (`AuditScores.as_summary()`), rewritten in the transaction of every
+    # write that can change them (`audits.services.scores.audit_scores_refresh`), so that a page
+    # of audits is scored without reading their answers. Null until the first such write.
+    score_summary = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

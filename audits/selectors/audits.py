@@ -118,7 +118,7 @@ def audit_scores(
     questions: Sequence[Question] | None = None,
     answers: Mapping[int, Answer] | None = None,
 ) -> AuditScores:
-    """Scores recomputed from the stored answers and the pinned version (never stored)."""
+    """Scores recomputed from the stored answers and the pinned version (what a summary copies)."""
     questions = audit_questions(audit) if questions is None else questions
     answers = audit_answers(audit) if answers is None else answers
     version = audit.checklist_version
@@ -262,8 +262,23 @@ def reviews_for_audit(audit: Audit) -> list[Review]:
 
 
 def scores_for_audits(audits: Iterable[Audit]) -> dict[int, AuditScores]:
-    """{audit_id: scores} for a page of audits in two queries, whatever their number."""
+    """{audit_id: scores} for a page of audits, read from their stored summaries.
+
+    An audit without a current summary (never written through the services since summaries
+    exist, or of an older summary format) is scored from its answers, in two queries for all such
+    audits of the page, whatever their number.
+    """
     audits = list(audits)
+    scores: dict[int, AuditScores] = {}
+    for audit in audits:
+        stored = AuditScores.from_summary(audit.score_summary)
+        if stored is not None:
+            scores[audit.pk] = stored
+    missing = [audit for audit in audits if audit.pk not in scores]
+    return scores | _scores_recomputed(missing) if missing else scores
+
+
+def _scores_recomputed(audits: list[Audit]) -> dict[int, AuditScores]:
     version_ids = {a.checklist_version_id for a in audits}
     versions = {a.checklist_version_id: a.checklist_version for a in audits}
     questions_by_version: dict[int, list[Question]] = {}

@@ -17,6 +17,7 @@ from django.utils import timezone
 from audits.models import Answer, Audit
 from audits.scoring import GATE_SCORES, NOT_APPLICABLE
 from audits.services.common import ensure_can_edit
+from audits.services.scores import audit_scores_refresh
 from checklists.models import AnswerKind, Question
 
 LOCKED = "database is locked"  # SQLite's message when its busy timeout runs out
@@ -112,6 +113,7 @@ def _answers_save(*, audit: Audit, user: User, changes: Sequence[AnswerChange]) 
     if conflicts:
         transaction.set_rollback(True)
         raise AnswerConflict(conflicts)
+    audit_scores_refresh(audit_pk=audit.pk)
     return saved
 
 

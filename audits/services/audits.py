@@ -13,6 +13,7 @@ from audits.models import Audit, AuditStatus, Decision, Review, RiskTier, Team
 from audits.permissions import Action, require
 from audits.selectors.audits import MissingItem, audit_missing_items
 from audits.services.common import ensure_can_edit
+from audits.services.scores import audit_scores_refresh
 from checklists.models import ChecklistVersion, VersionStatus
 
 
@@ -46,6 +47,7 @@ def audit_create(
     )
     audit.full_clean()
     audit.save()
+    audit_scores_refresh(audit_pk=audit.pk)
     return audit
 
 

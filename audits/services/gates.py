@@ -21,6 +21,7 @@ from audits.reports.run.checks import check_verdict, drivers_text, same_check, u
 from audits.reports.run.numbers import digits_for, interval_text
 from audits.scoring import GATE_FAIL, GATE_INCONCLUSIVE, GATE_PASS
 from audits.services.common import ensure_can_edit
+from audits.services.scores import audit_scores_refresh
 from checklists.gates import (
     COMPARISON_SYMBOLS,
     RUN_KIND_TEXT,
@@ -268,6 +269,7 @@ def gates_answer_from_run(*, run: FairnessRun) -> list[Answer]:
         answer.save()
         _link_run_as_evidence(run=run, question=question)
         answers.append(answer)
+    audit_scores_refresh(audit_pk=audit.pk)
     return answers
 
 
@@ -321,4 +323,5 @@ def gate_override(
     answer._history_user = user
     answer.full_clean()
     answer.save()
+    audit_scores_refresh(audit_pk=audit.pk)
     return answer

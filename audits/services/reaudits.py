@@ -7,6 +7,7 @@ from django.utils import timezone
 from audits.models import Answer, Audit
 from audits.selectors.compare import question_changes
 from audits.services.answers import validate_value
+from audits.services.scores import audit_scores_refresh
 from checklists.models import AnswerKind
 
 
@@ -33,6 +34,7 @@ def reaudit_copy_answers(*, audit_pk: int) -> int:
     target.copying_answers = False
     target.full_clean()
     target.save(update_fields=["copying_answers", "updated_at"])
+    audit_scores_refresh(audit_pk=target.pk)
     return copied
 
 
