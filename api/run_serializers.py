@@ -13,8 +13,7 @@ from rest_framework import serializers
 from api.serializers import StrictCharField, username
 from audits.models import Answer, Dataset, DatasetKind, FairnessRun, RunStatus
 from audits.models.datasets import STALE_CODE
-from audits.reports.run.checks import same_check
-from audits.services.gates import GATE_VALUES, OVERRIDE_MIN_CHARS
+from audits.services.gates import GATE_VALUES, OVERRIDE_MIN_CHARS, gate_outcome
 from checklists.gates import GATE_COMPARISONS, GATE_METRICS, describe_gate
 from checklists.models import Question
 from fairness import (
@@ -378,6 +377,21 @@ class GateSerializer(serializers.Serializer):
     metric = StrictCharField()
     comparison = StrictCharField()
     threshold = serializers.FloatField()
+    task = StrictCharField(
+        allow_null=True,
+        help_text="binary, regression or multiclass: the task whose latest run answers the gate; "
+        "null when the gate names none (binary, or regression for a regression-only metric).",
+    )
+    class_ = StrictCharField(
+        allow_null=True,
+        help_text="A multiclass gate's class; null when not set (every class, the worst decides).",
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "class" is a Python keyword: the field is declared as class_ and shown as "class".
+        fields = super().get_fields()
+        fields["class"] = fields.pop("class_")
+        return fields
 
 
 class GateCheckSerializer(serializers.Serializer):
@@ -392,6 +406,12 @@ class GateCheckSerializer(serializers.Serializer):
         help_text="pass, fail or inconclusive (from the interval); null in older documents.",
     )
     reason = StrictCharField(allow_null=True)
+    class_ = StrictCharField(allow_null=True, help_text="A multiclass check's class, else null.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["class"] = fields.pop("class_")
+        return fields
 
 
 class GateAnswerSerializer(serializers.Serializer):
@@ -426,6 +446,7 @@ def _check_data(check: dict[str, Any]) -> dict[str, Any]:
         "passed": check.get("passed"),
         "verdict": check.get("verdict"),
         "reason": check.get("reason"),
+        "class": None if check.get("class") is None else str(check["class"]),
     }
 
 
@@ -434,12 +455,13 @@ def gate_answer_data(question: Question, answer: Answer | None) -> dict[str, Any
     gate = question.gate or {}
     run = answer.run if answer is not None else None
     result = run.result if run is not None and isinstance(run.result, dict) else {}
-    checks = [c for c in result.get("checks", []) if isinstance(c, dict) and same_check(c, gate)]
+    # The checks the answer was decided on: the gate's class (or every class), each grouping once.
+    checks = gate_outcome(gate, result)[1]
     return {
         "question": question.pk,
         "code": question.code,
         "text": question.text,
-        "gate": {k: gate.get(k) for k in ("metric", "comparison", "threshold")},
+        "gate": {k: gate.get(k) for k in ("metric", "comparison", "threshold", "task", "class")},
         "description": describe_gate(gate),
         "value": answer.value if answer else "",
         "note_md": answer.note_md if answer else "",

@@ -108,16 +108,16 @@ def gate_outcome(gate: dict, result: dict | None) -> tuple[str, list[dict]]:
     """The gate's answer from a run's report document, and the run's checks it was decided on.
 
     A multiclass gate without a class is checked on every class: each class's entry counts, so
-    the worst class decides.
+    the worst class decides. Each grouping's (and class's) test is taken once.
     """
     every_class = gate_task(gate) == "multiclass" and gate.get("class") is None
-    checks = [
+    # Each test once per grouping (and class): a gate such as impact_ratio >= 0.8 repeats the
+    # engine's four-fifths screen, and the note and evidence would say each grouping twice.
+    checks = unique_checks(
         c
         for c in (result or {}).get("checks", [])
         if same_check(c, {**gate, "class": c.get("class")} if every_class else gate)
-    ]
-    if every_class:
-        checks = unique_checks(checks)
+    )
     verdicts = [_gate_verdict(gate, c) for c in checks]
     if GATE_FAIL in verdicts:
         return GATE_FAIL, checks
@@ -182,13 +182,15 @@ def gate_note(*, run: FairnessRun, question: Question, value: str, checks: list[
     return "\n".join(lines)
 
 
-def _where(check: dict, *, llm: bool, reference: str | None = None) -> str:
-    """Where a check was read: a grouping, or (an LLM run) a group against the reference."""
+def _where(check: dict, *, llm: bool, with_class: bool = True) -> str:
+    """Where a check was read: a grouping (and a multiclass check's class), or (an LLM run) a
+    group against the reference."""
     if not llm:
-        return str(check.get("grouping", "?"))
+        cls = check.get("class") if with_class else None
+        return str(check.get("grouping", "?")) + ("" if cls is None else f', class "{cls}"')
     group = str(check.get("group", "?"))
     if check.get("metric") in TEXT_COMPARISON_METRICS:
-        return f"{group} vs {reference or check.get('reference') or 'the reference'} (reference)"
+        return f"{group} vs {check.get('reference') or 'the reference'} (reference)"
     return f"group {group}"
 
 
@@ -203,11 +205,13 @@ def _check_line(
     shown = _format_value(check.get("value"))
     interval = interval_text(check.get("interval"), digits_for(name))
     groups = _GROUP_WORDS.get(str(check.get("check_groups")))
-    where = _where(check, llm=llm) + (f", {groups}" if groups else "")
+    where = _where(check, llm=llm, with_class=False) + (f", {groups}" if groups else "")
     verdict = _gate_verdict(gate, check)
     words = {GATE_PASS: "passes", GATE_FAIL: "fails", GATE_INCONCLUSIVE: "inconclusive"}
+    # A multiclass check leads with its class: the worst class decides, so the reader sees which.
+    cls = "" if llm or check.get("class") is None else f'class "{check["class"]}": '
     line = (
-        f"{metric} {shown}{f' (95% interval {interval})' if interval else ''} on {where} "
+        f"{cls}{metric} {shown}{f' (95% interval {interval})' if interval else ''} on {where} "
         f"(threshold {requirement}) — {words.get(verdict or '', 'undefined')}"
     )
     if verdict == GATE_INCONCLUSIVE:

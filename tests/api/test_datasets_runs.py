@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import Answer, AuditStatus, Dataset, FairnessRun, RunStatus
+from audits.services.datasets import run_create
 from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
-from tests.audits.dataset_fixtures import biased_csv, fair_csv, stored_files
+from tests.audits.dataset_fixtures import biased_csv, fair_csv, gated_version, stored_files
+from tests.audits.services.test_task_gates import CLASS_GATE, multiclass_csv
 
 from .conftest import error_code
 
@@ -123,8 +125,16 @@ def test_a_run_is_started_with_the_mapping_json_and_answers_the_gates(
     assert set(by_code) == {"FAIR-G1", "FAIR-G2", "FAIR-G3"}
     g1 = by_code["FAIR-G1"]
     assert g1["value"] == "fail" and g1["run"] == run["id"] and not g1["overridden"]
-    assert g1["gate"] == {"metric": "impact_ratio", "comparison": ">=", "threshold": 0.8}
-    assert g1["checks"] and g1["checks"][0]["grouping"] == "sex"
+    assert g1["gate"] == {
+        "metric": "impact_ratio",
+        "comparison": ">=",
+        "threshold": 0.8,
+        "task": None,
+        "class": None,
+    }
+    # The gate repeats the four-fifths screen: the run holds it twice, the answer once.
+    assert [c["grouping"] for c in g1["checks"]] == ["sex"]
+    assert g1["checks"][0]["class"] is None
     assert g1["checks"][0]["verdict"] in {"pass", "fail", "inconclusive"}
     one = api_auditor.get(reverse("api:gate_detail", args=[audit.pk, g1["question"]])).json()
     assert one == g1
@@ -245,3 +255,20 @@ def test_a_locked_audit_refuses_an_upload_before_reading_it(api_owner, audit):
     response = _upload(api_owner, audit, biased_csv())
     assert response.status_code == 403 and error_code(response) == "audit_locked"
     assert not Dataset.objects.exists()
+
+
+def test_a_class_gate_answer_names_its_task_and_class(api_auditor, audit, make_dataset, owner):
+    audit.checklist_version = gated_version({"FAIR-M1": CLASS_GATE})
+    audit.save()
+    mapping = {"y_true": "target", "y_pred": "predicted", "score": None, "sensitive": ["sex"]}
+    dataset = make_dataset(multiclass_csv(), "triage.csv")
+    run = run_create(dataset=dataset, user=owner, mapping=mapping, options={}, task="multiclass")
+
+    (gate,) = api_auditor.get(reverse("api:gate_list", args=[audit.pk])).json()
+    assert (gate["gate"]["task"], gate["gate"]["class"]) == ("multiclass", "B")
+    assert gate["value"] == "fail" and gate["run"] == run.pk
+    assert [(c["grouping"], c["class"]) for c in gate["checks"]] == [("sex", "B")]
+
+
+def test_gate_answers_are_for_the_team_only(api_outsider, audit):
+    assert api_outsider.get(reverse("api:gate_list", args=[audit.pk])).status_code == 404

@@ -112,12 +112,12 @@ def test_a_gate_the_run_cannot_compute_is_not_applicable_with_the_reason(make_ru
 def test_gate_outcome_rules():
     gate = {"metric": "impact_ratio", "comparison": ">=", "threshold": 0.8}
 
-    def check(value, passed):
-        return {**gate, "grouping": "g", "value": value, "passed": passed}
+    def check(value, passed, grouping="g"):
+        return {**gate, "grouping": grouping, "value": value, "passed": passed}
 
-    assert gate_outcome(gate, {"checks": [check(0.9, True), check(0.85, True)]})[0] == "pass"
-    assert gate_outcome(gate, {"checks": [check(0.9, True), check(0.5, False)]})[0] == "fail"
-    assert gate_outcome(gate, {"checks": [check(0.9, True), check(None, None)]})[0] == "na"
+    assert gate_outcome(gate, {"checks": [check(0.9, True), check(0.85, True, "h")]})[0] == "pass"
+    assert gate_outcome(gate, {"checks": [check(0.9, True), check(0.5, False, "h")]})[0] == "fail"
+    assert gate_outcome(gate, {"checks": [check(0.9, True), check(None, None, "h")]})[0] == "na"
     assert gate_outcome(gate, {"checks": []})[0] == "na"
     other = {**check(0.5, False), "threshold": 0.9}  # a different check on the same metric
     assert gate_outcome(gate, {"checks": [check(0.85, True), other]})[0] == "pass"
@@ -411,3 +411,15 @@ def test_gate_checks_filter_by_task_and_carry_the_class(audit):
     ]
     assert all(c.get("class") is None for c in gate_checks(audit))
     assert gate_checks(audit, task="regression") == []
+
+
+def test_an_impact_ratio_gate_says_each_grouping_once(make_run, audit):
+    """The gate repeats the engine's four-fifths screen: the run holds the test twice per grouping,
+    the answer (FAIR-06 in the default checklist) names each grouping once."""
+    run = make_run()
+    screens = [c for c in run.result["checks"] if c["metric"] == "impact_ratio"]
+    assert len(screens) == 2 and {c["grouping"] for c in screens} == {"sex"}
+    note = _answers(audit)["FAIR-G1"].note_md
+    assert note.count("- impact ratio 0.40") == 1
+    value, checks = gate_outcome(GATES["FAIR-G1"], run.result)
+    assert (value, [c["grouping"] for c in checks]) == ("fail", ["sex"])
