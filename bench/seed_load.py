@@ -34,6 +34,7 @@ from audits.models import (  # noqa: E402
     RunStatus,
     Team,
 )
+from audits.services.scores import audit_scores_refresh  # noqa: E402
 from checklists.models import AnswerKind  # noqa: E402
 from checklists.services import default_checklist_load  # noqa: E402
 from fairness import ColumnMapping, assess  # noqa: E402
@@ -165,6 +166,9 @@ def _seed(version, user) -> None:
         ],
         batch_size=500,
     )
+    # The score summaries the services would have written with each answer, by the same function.
+    for audit in audits:
+        audit_scores_refresh(audit_pk=audit.pk)
     print(
         f"seeded {len(teams)} teams, {len(audits)} audits, {len(answers)} answers, "
         f"{len(datasets)} runs",
