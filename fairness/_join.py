@@ -153,48 +153,96 @@ def _as_ids(ints: np.ndarray) -> pa.Array:
     return pc.cast(pa.array(ints, mask=ints == _NULL_ID), pa.string())
 
 
+_POWERS = 10 ** np.arange(1, 19, dtype=np.int64)
+
+
 def _canonical_ints(ids: pa.Array) -> np.ndarray | None:
-    """The ids as int64 (null ids as :data:`_NULL_ID`) if each is an integer written canonically."""
+    """The ids as int64 (null ids as :data:`_NULL_ID`) if each is an integer written canonically.
+
+    An id that parses as an integer is canonical when its text is as long as the integer's
+    digits (and its sign): that rejects ``007``, ``+5`` and ``-0`` without printing every
+    integer back to text (what this did before, half the time of reading a predictions block).
+    """
     try:
         ints = pc.cast(ids, pa.int64())
     except pa.ArrowInvalid:
         return None
-    back = pc.cast(ints, pa.string())
-    same = pc.equal(back, ids)
-    if ids.null_count:
-        same = pc.fill_null(same, True)
-    if not pc.all(same).as_py():
-        return None
     values: np.ndarray = pc.fill_null(ints, _NULL_ID).to_numpy(zero_copy_only=False)
+    length = pc.fill_null(pc.utf8_length(ids), 0).to_numpy(zero_copy_only=False)
+    negative = values < 0
+    # |int64 min| does not fit: it has the 19 digits of int64 max.
+    magnitude = np.abs(np.where(values == _NULL_ID, np.iinfo(np.int64).max, values))
+    expected = np.searchsorted(_POWERS, magnitude, side="right") + 1 + negative
+    if ids.null_count:
+        expected[~ids.is_valid().to_numpy(zero_copy_only=False)] = 0
+    if not np.array_equal(length, expected):
+        return None
     return values
 
 
 @dataclass
 class _IntegerIndex:
-    """The attribute ids sorted, for ``searchsorted`` lookups: ordered, bounded, no hashing."""
+    """The attribute ids sorted, for ``searchsorted`` lookups: ordered, bounded, no hashing.
 
-    keys: np.ndarray
-    order: np.ndarray
+    One int64 per person packs ``(id - low) << bits | combination`` (``bits`` wide enough for
+    the combination codes), sorted: the id part orders it, and the combination rides along, so
+    there is no separate permutation or combination array (at 10M people, 80 MB instead of
+    ~250 MB). Ids spread too widely to pack are the rare case; they keep ``bits`` = 0 and a
+    separate combination array in id order.
+    """
+
+    packed: np.ndarray
+    bits: int
+    low: int
     hit: np.ndarray
     null_rows: int
+    combo: np.ndarray | None = None
 
     @classmethod
-    def build(cls, ints: np.ndarray, column: str) -> _IntegerIndex:
-        valid = np.flatnonzero(ints != _NULL_ID)
-        order = valid[np.argsort(ints[valid], kind="stable")]
-        keys = ints[order]
-        repeated = np.flatnonzero(keys[1:] == keys[:-1])
-        if len(repeated):
-            values, counts = np.unique(keys[np.r_[repeated, repeated + 1]], return_counts=True)
-            shown = [f"{v} ({(keys == v).sum()} rows)" for v in values[:10]]
+    def build(cls, ints: np.ndarray, combo: np.ndarray, column: str) -> _IntegerIndex:
+        valid = ints != _NULL_ID
+        null_rows = int(len(ints) - valid.sum())
+        if null_rows:
+            ints, combo = ints[valid], combo[valid]
+        del valid
+        bits = max(int(combo.max()).bit_length(), 1) if len(combo) else 1
+        low = int(ints.min()) if len(ints) else 0
+        high = int(ints.max()) if len(ints) else 0
+        separate: np.ndarray | None = None
+        if high - low < 1 << (62 - bits):
+            ints -= low  # in place: the ids become the packed keys, no second 10M array
+            ints <<= bits
+            ints |= combo
+            del combo
+            ints.sort()
+        else:
+            order = np.argsort(ints, kind="stable")
+            ints, separate, bits, low = ints[order], combo[order], 0, 0
+            del order
+        index = cls(ints, bits, low, np.zeros(len(ints), dtype=bool), null_rows, separate)
+        index._check_duplicates(column)
+        return index
+
+    def _ids(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        return (self.packed[start:stop] >> self.bits) + self.low
+
+    def _check_duplicates(self, column: str) -> None:
+        # By blocks of 1M: a whole-array comparison would make two more 10M temporaries.
+        step, repeated = 1 << 20, []
+        for start in range(0, max(len(self.packed) - 1, 0), step):
+            ids = self._ids(start, start + step + 1)
+            repeated.append(ids[1:][ids[1:] == ids[:-1]])
+        found = np.unique(np.concatenate(repeated)) if repeated else np.zeros(0, np.int64)
+        if len(found):
+            ids = self._ids()
+            shown = [f"{v} ({int((ids == v).sum())} rows)" for v in found[:10]]
             raise dataset_error(
-                DUPLICATE_IDS, column=column, count=len(values),
-                values=quote_list(shown) + (f" and {len(values) - 10} more" if len(values) > 10 else ""),
+                DUPLICATE_IDS, column=column, count=len(found),
+                values=quote_list(shown) + (f" and {len(found) - 10} more" if len(found) > 10 else ""),
             )  # fmt: skip
-        return cls(keys, order, np.zeros(len(ints), dtype=bool), len(ints) - len(valid))
 
     def lookup(self, ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-        """(matched mask, attribute row of each matched id) for one block of prediction ids."""
+        """(matched mask, combination of each matched id) for one block of prediction ids."""
         ints = _canonical_ints(ids)
         if ints is None:  # some ids are not canonical integers: those match nothing
             canonical = pc.fill_null(pc.match_substring_regex(ids, _CANONICAL_INTEGER), False)
@@ -202,18 +250,26 @@ class _IntegerIndex:
             ints = np.full(len(ids), _NULL_ID, dtype=np.int64)
             if mask.any():
                 ints[mask] = pc.cast(ids.filter(canonical), pa.int64()).to_numpy()
-        position = np.minimum(np.searchsorted(self.keys, ints), max(len(self.keys) - 1, 0))
-        found = (
-            (ints != _NULL_ID) & (self.keys[position] == ints)
-            if len(self.keys)
-            else np.zeros(len(ints), dtype=bool)
-        )
-        rows = self.order[position[found]]
-        self.hit[rows] = True
-        return found, rows
+        if not len(self.packed):
+            return np.zeros(len(ints), dtype=bool), np.zeros(0, dtype=np.int32)
+        if self.bits:
+            span = (1 << (63 - self.bits)) - 1
+            offset = ints - self.low  # wraps only for ids 2**63 apart: then negative
+            usable = (ints != _NULL_ID) & (ints >= self.low) & (offset >= 0) & (offset <= span)
+            query = np.where(usable, offset, 0) << self.bits
+        else:
+            usable, query = ints != _NULL_ID, ints
+        position = np.minimum(np.searchsorted(self.packed, query), len(self.packed) - 1)
+        stored = self.packed[position]
+        found = usable & ((stored >> self.bits) == (query >> self.bits))
+        matched = position[found]
+        self.hit[matched] = True
+        if self.combo is not None:
+            return found, self.combo[matched]
+        return found, (stored[found] & ((1 << self.bits) - 1)).astype(np.int32)
 
     def unmatched(self) -> int:
-        return int(len(self.hit) - self.null_rows - self.hit.sum()) + self.null_rows
+        return int(len(self.hit) - self.hit.sum()) + self.null_rows
 
 
 def _duplicates(ids: pa.ChunkedArray, column: str) -> None:
@@ -292,13 +348,20 @@ def join_input(
     index: _IntegerIndex | None = None
     if side.ints is not None:
         ints = np.concatenate(side.ints) if side.ints else np.zeros(0, dtype=np.int64)
-        index = _IntegerIndex.build(ints, id_column)
-        combo_all = np.concatenate(side.combo) if side.combo else np.zeros(0, dtype=np.int32)
+        side.ints = []  # the blocks are freed as soon as they are one array
+        combo = np.concatenate(side.combo) if side.combo else np.zeros(0, dtype=np.int32)
+        side.combo = []
+        index = _IntegerIndex.build(ints, combo, id_column)
+        del ints, combo
         table = None
     else:
         table = side.table()
         _duplicates(table.column("__id"), id_column)
     values = side.values() if build["names"] else []
+    coded_values = []
+    for column in values:
+        levels, of_combo = np.unique(column.to_numpy(zero_copy_only=False), return_inverse=True)
+        coded_values.append((pa.array(levels, pa.string()), of_combo.astype(np.int32)))
     facts: dict[str, Any] = {}
 
     def plan_predictions(layout: Layout) -> ColumnPlan:
@@ -346,16 +409,18 @@ def join_input(
                 kind.see(ids)
                 lines = np.arange(seen["rows"], seen["rows"] + batch.num_rows, dtype=np.int64)
                 seen["rows"] += batch.num_rows
-                found, rows = index.lookup(ids)
+                found, combos = index.lookup(ids)
                 seen["unmatched_predictions"] += int(len(found) - found.sum())
-                if not len(rows):
+                if not len(combos):
                     continue
                 names = [n for n in batch.schema.names if n != id_name]
                 kept = batch.filter(pa.array(found)) if not found.all() else batch
                 arrays = [kept.column(n) for n in names]
-                codes = pa.array(combo_all[rows].astype(np.int32))
-                for k, column in enumerate(values):
-                    arrays.append(pa.DictionaryArray.from_arrays(codes, column))
+                for k, (levels, of_combo) in enumerate(coded_values):
+                    # Per column its own values (3, 6, 4...), not every combination: the
+                    # counting then packs the cells into a small bincount, not np.unique.
+                    codes = pa.array(of_combo[combos])
+                    arrays.append(pa.DictionaryArray.from_arrays(codes, levels))
                     names.append(f"c{len(layout.columns) + k}")
                 arrays.append(pa.array(lines[found] + first))
                 names.append("__line")

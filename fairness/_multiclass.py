@@ -137,9 +137,13 @@ class MulticlassEvaluation:
         """Confusion matrices (..., size, K, K) of ``weights`` (cells, ...) per group."""
         keep = group >= 0
         slot = (group[keep] * self.k + self.t[keep]) * self.k + self.p[keep]
-        shape = (size * self.k * self.k,) + weights.shape[1:]
-        out = np.zeros(shape)
-        np.add.at(out, slot, weights[keep])
+        slots = size * self.k * self.k
+        kept = weights[keep]
+        # bincount on flattened (slot, draw) indices instead of np.add.at (several times slower):
+        # the weights are whole counts, so the sums are exact in any order.
+        width = int(np.prod(weights.shape[1:], dtype=np.int64))
+        flat = (slot[:, None] * width + np.arange(width)).reshape(-1)
+        out = np.bincount(flat, weights=kept.reshape(-1), minlength=slots * width)
         out = out.reshape((size, self.k, self.k) + weights.shape[1:])
         return np.moveaxis(out, (0, 1, 2), (-3, -2, -1)) if weights.ndim > 1 else out
 

@@ -15,17 +15,20 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ._errors import MISSING_FILE, NOT_PARQUET, UNREADABLE_FILE, dataset_error
+from ._reader import _read_ahead
 from ._sniff import Layout, check_columns
 from ._source import Progress, Source
 
 PARQUET_MAGIC = b"PAR1"
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
-BATCH_ROWS = 1 << 17
+#: Rows per batch: a row group of pyarrow's default writer; codes of 5 columns are ~20 MB.
+BATCH_ROWS = 1 << 20
 _HASH_CHUNK = 1 << 20
 
 
@@ -49,21 +52,67 @@ def is_parquet(source: Source) -> bool:
     return head == PARQUET_MAGIC
 
 
-def as_coded_text(array: pa.Array) -> pa.Array:
-    """A categorical column as dictionary-encoded text: the counting reads its codes directly.
+def as_coded_text(array: pa.Array) -> pa.DictionaryArray:
+    """A categorical column as a dictionary array: int32 codes and the text of each code.
 
     Strings, booleans and integers of a Parquet file are few distinct values (sensitive
-    attributes, labels); coding them once here spares hashing every row's text again.
+    attributes, labels), and the counting reads the codes directly. Strings come already coded
+    (read with ``read_dictionary``: Parquet stores them dictionary-encoded, no text is hashed);
+    integers and booleans are coded by arithmetic (value minus the smallest value) when their
+    range is small, else hashed. Every entry of the dictionary occurs in the batch (a row group's
+    dictionary may hold values of rows outside it: those would become groups or label values
+    of no row), and a null is one entry whose text is empty, as in a CSV.
     """
-    if pa.types.is_dictionary(array.type):
-        indices, values = array.indices, array.dictionary
-        if indices.null_count:
+    kind = array.type
+    if pa.types.is_dictionary(kind):
+        codes, values = _codes(array.indices), array.dictionary
+        if array.null_count:
             values = pa.concat_arrays([values, pa.array([None], values.type)])
-            indices = pc.fill_null(indices, len(values) - 1)
+            codes = np.where(array.is_null().to_numpy(zero_copy_only=False), len(values) - 1, codes)
+    elif pa.types.is_boolean(kind) or (pa.types.is_integer(kind) and not pa.types.is_uint64(kind)):
+        coded = _offset_codes(array)
+        if coded is None:
+            return as_coded_text(array.dictionary_encode(null_encoding="encode"))
+        codes, values = coded
     else:
         encoded = array.dictionary_encode(null_encoding="encode")
-        indices, values = encoded.indices, encoded.dictionary
-    return pa.DictionaryArray.from_arrays(indices, as_text(values))
+        codes, values = _codes(encoded.indices), encoded.dictionary
+    used = np.bincount(codes, minlength=len(values)) > 0
+    if not used.all():
+        lut = np.cumsum(used, dtype=np.int32) - 1
+        codes, values = lut[codes], values.filter(pa.array(used))
+    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), as_text(values))
+
+
+def _codes(indices: pa.Array) -> np.ndarray:
+    codes: np.ndarray = indices.fill_null(0).to_numpy(zero_copy_only=False)
+    return codes.astype(np.int32, copy=False)
+
+
+def _offset_codes(array: pa.Array) -> tuple[np.ndarray, pa.Array] | None:
+    """Codes ``value - min`` (+1, code 0 null, when there are nulls) and the values they stand for.
+
+    None when the range of the values is wider than the batch (hashing them is then cheaper).
+    """
+    kind = array.type
+    ints = array.cast(pa.int8()) if pa.types.is_boolean(kind) else array
+    present = ints.fill_null(0) if array.null_count else ints
+    numbers = present.to_numpy(zero_copy_only=False)
+    if array.null_count == len(array):
+        low = high = 0
+    else:
+        bounds = pc.min_max(ints)
+        low, high = int(bounds["min"].as_py()), int(bounds["max"].as_py())
+    if high - low >= max(len(array), 1 << 16):
+        return None
+    shift = 1 if array.null_count else 0
+    # In int64: the difference of two values of the batch fits, whatever the column's type.
+    codes = numbers.astype(np.int64) - low + shift
+    domain = pa.array(np.arange(low, high + 1, dtype=np.int64)).cast(kind)
+    if shift:
+        codes[array.is_null().to_numpy(zero_copy_only=False)] = 0
+        domain = pa.concat_arrays([pa.array([None], kind), domain])
+    return codes.astype(np.int32, copy=False), domain
 
 
 def _categorical_type(kind: pa.DataType) -> bool:
@@ -143,18 +192,34 @@ class ParquetInput:
             i for i in wanted if i not in plain and _categorical_type(self.types[self.columns[i]])
         }
         names = [self.columns[i] for i in wanted]
+        text = [
+            self.columns[i]
+            for i in coded
+            if pa.types.is_string(self.types[self.columns[i]])
+            or pa.types.is_large_string(self.types[self.columns[i]])
+        ]
         total = max(self.file.metadata.num_rows, 1)
         done = 0
         try:
-            for batch in self.file.iter_batches(batch_size=BATCH_ROWS, columns=names):
-                arrays = [
-                    as_coded_text(batch.column(name)) if i in coded else as_text(batch.column(name))
-                    for i, name in zip(wanted, names, strict=True)
-                ]
-                yield pa.RecordBatch.from_arrays(arrays, names=[f"c{i}" for i in wanted])
-                done += batch.num_rows
-                if self._progress is not None:
-                    self._progress(int(self.size * done / total), self.size)
+            # Strings are read as dictionary arrays (their Parquet dictionary pages, not text).
+            typed = pq.ParquetFile(self._handle, read_dictionary=text) if text else self.file
+            # pyarrow decodes the next batch on a second thread while this one counts (both
+            # release the GIL); coding and progress stay on the calling thread.
+            decoded = _read_ahead(typed.iter_batches(batch_size=BATCH_ROWS, columns=names), depth=2)
+            try:
+                for batch in decoded:
+                    arrays = [
+                        as_coded_text(batch.column(name))
+                        if i in coded
+                        else as_text(batch.column(name))
+                        for i, name in zip(wanted, names, strict=True)
+                    ]
+                    yield pa.RecordBatch.from_arrays(arrays, names=[f"c{i}" for i in wanted])
+                    done += batch.num_rows
+                    if self._progress is not None:
+                        self._progress(int(self.size * done / total), self.size)
+            finally:
+                decoded.close()
         except pa.ArrowException as exc:
             raise dataset_error(NOT_PARQUET, detail=str(exc)) from None
 

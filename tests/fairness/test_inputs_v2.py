@@ -264,3 +264,35 @@ def test_a_missing_id_column_and_no_match_are_errors(tmp_path):
         "No id of the predictions file (column 'id') is in the attributes file, so there is "
         "nothing to measure (1 prediction rows, 1 attribute rows)."
     )
+
+
+def test_parquet_typed_columns_equal_the_csv(tmp_path):
+    """Nulls in integer and string columns, booleans, sorted dictionaries and row groups whose
+    batch holds only some of a dictionary's values give the numbers of the same CSV."""
+    rng = np.random.default_rng(5)
+    n = 3000
+    sex = rng.choice(["M", "F", "X"], n).astype(object)
+    sex[rng.random(n) < 0.05] = None
+    race = rng.choice([7, -3, 12], n).astype(object)
+    race[rng.random(n) < 0.05] = None
+    y = rng.random(n) < 0.4
+    table = pa.table(
+        {
+            "sex": pa.array(sex, pa.string()).dictionary_encode(),
+            "race": pa.array(race, pa.int16()),
+            "y": pa.array(y),
+            "p": pa.array(rng.random(n) < 0.5),
+            "s": rng.random(n).round(2),
+        }
+    )
+    pq.write_table(table, tmp_path / "t.parquet", row_group_size=700)
+    pcsv.write_csv(
+        table.cast(
+            pa.schema([(f.name, pa.string() if f.name != "s" else f.type) for f in table.schema])
+        ),
+        tmp_path / "t.csv",
+    )
+    mapping = ColumnMapping(y_true="y", y_pred="p", sensitive=["sex", "race"], pos_label="true")
+    parquet = assess(tmp_path / "t.parquet", mapping, bootstrap_draws=100).to_dict()
+    text = assess(tmp_path / "t.csv", mapping, bootstrap_draws=100).to_dict()
+    assert _strip(parquet) == _strip(text)
