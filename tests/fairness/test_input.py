@@ -203,6 +203,20 @@ def test_many_small_blocks_give_the_same_report_as_one_block(monkeypatch):
     assert blocks == whole
 
 
+def test_a_value_first_seen_in_a_late_block_is_coded_and_located(write, monkeypatch):
+    # Blocks of 1 KB: the reader has cached the combinations of the first blocks (F/M x 0/1 x
+    # 0/1) when 'maybe' arrives on line 3002 (header on line 1, 3,000 rows before it), so the
+    # new combination must still reach the dictionaries, get a code, and keep its line.
+    monkeypatch.setattr(_reader, "BLOCK_SIZE", 1 << 10)
+    rows = [["FM"[i % 2], i % 2, (i // 2) % 2] for i in range(3000)]
+    rows += [["F", "maybe", 1]] + [["M", 1, 0]] * 10
+    mapping = ColumnMapping(y_true="label", y_pred="decision", sensitive=["sex"])
+    with pytest.raises(DatasetError) as caught:
+        assess(write("late.csv", csv_bytes(["sex", "label", "decision"], rows)), mapping)
+    assert caught.value.code == "bad_label_values"
+    assert "'maybe' (1 row, first on line 3002)" in str(caught.value)
+
+
 def test_a_literal_unknown_value_joins_the_unknown_group(write):
     rows = [["F", 1, 1], ["Unknown", 0, 1], ["", 1, 0], ["M", 1, 1]]
     report = assess(
