@@ -43,7 +43,7 @@ def test_a_repeated_check_is_kept_once_per_grouping():
 def test_check_results_drop_repeats_and_say_the_requirement():
     result = {"checks": [_check(grouping="sex", value=0.4), _check(grouping="sex", value=0.4)]}
     (check,) = check_results(result)
-    assert check.label == "four-fifths screen (selection rates)"
+    assert check.label == "selection-rate impact ratio"
     assert check.requirement == "≥ 0.8"
     assert check.value_cell.text == "0.40"
 

@@ -93,25 +93,29 @@ def test_a_gate_repeating_the_four_fifths_screen_is_flagged_once(section):
 
 def test_a_flag_says_the_value_for_whom_against_what_and_by_how_much(section):
     assert section.flags[0].text == (
-        "Impact ratio 0.40 for F is below the 0.8 four-fifths screening threshold "
+        "Selection-rate impact ratio 0.40 for F is below the 0.8 four-fifths screening threshold "
         "(≥ 0.8 required; off by 0.40)"
     )
     assert section.flags[1].text == (
-        "Demographic parity difference 0.300 on sex is above the 0.1 threshold "
+        "Selection-rate difference (demographic parity) 0.300 on sex is above the 0.1 threshold "
         "(≤ 0.1 required; off by 0.200)"
     )
 
 
 def test_an_undefined_check_is_shown_as_undefined_with_its_reason_never_zero(section):
     undefined = section.flags[2]
-    assert undefined.text == "Equal opportunity ratio is undefined on sex: no actual positives in F"
+    assert undefined.text == (
+        "True-positive-rate ratio (equal opportunity) is undefined on sex: no actual positives in F"
+    )
     assert undefined.check.value_cell.text == "—"
     assert undefined.check.value_cell.exact == "undefined: no actual positives in F"
 
 
 def test_flags_link_to_a_remediation_action_only_when_given_the_url():
-    (linked,) = grouping_sections(DOCUMENT, CONFIG, charts="none", action_url="/audits/1/a/")
-    assert linked.flags[0].action_url == "/audits/1/a/?check=four_fifths+on+sex"
+    (linked,) = grouping_sections(
+        DOCUMENT, CONFIG, charts="none", action_url="/audits/1/a/", action_params={"run": 7}
+    )
+    assert linked.flags[0].action_url == "/audits/1/a/?run=7&check=four_fifths&grouping=sex"
     (plain,) = grouping_sections(DOCUMENT, CONFIG, charts="none")
     assert all(f.action_url is None for f in plain.flags)
 
@@ -204,7 +208,8 @@ def test_flags_put_failed_checks_first_then_inconclusive_ones_with_their_reason(
     ]
     assert [c.name for c in section.checks] == ["eor", "dpr", "four_fifths"]
     assert section.flags[1].text == (
-        "Demographic parity ratio 0.85 on sex is inconclusive against the 0.8 threshold "
+        "Selection-rate ratio (demographic parity) 0.85 on sex is inconclusive against the 0.8 "
+        "threshold "
         f"(≥ 0.8 required): {reason}"
     )
     assert section.flags[1].detail == "95% interval 0.72–0.95 · on reliable groups"
