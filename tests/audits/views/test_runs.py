@@ -56,6 +56,8 @@ def test_run_page_shows_flags_first_then_table_and_charts(owner_client, make_run
     assert run.result["input"]["sha256"] in body
     assert '<td class="num bad" title="0.4">0.40 ⚑</td>' in body  # F's impact ratio, exact on hover
     assert "fairlearn" in body  # library versions
+    # Heading levels in order for axe's heading-order: the grouping h2, its LL144 table h3.
+    assert '<h2 class="h5">By sex' in body and "<h3>LL144 table" in body and "<h5>" not in body
 
 
 def test_run_page_escapes_group_labels(owner_client, make_dataset, make_run):

@@ -219,3 +219,31 @@ def test_flags_put_failed_checks_first_then_inconclusive_ones_with_their_reason(
 def test_a_document_from_before_reliable_disparities_shows_fairlearns_only(section):
     assert section.reliability is None
     assert all(d.reliable is None for d in section.disparities)
+
+
+def test_a_decision_from_the_score_is_flagged_once_with_its_twin_named():
+    """The scoring impact ratio equals the selection one when the decision is the score split at
+    its median: one flag (one "New action"), one tag per row, the twin named in the detail."""
+    twins = [
+        _check(name, metric, 0.4, False, interval=[0.3, 0.59], verdict="fail", check_groups="ll144")
+        for name, metric in (("four_fifths", "impact_ratio"), ("four_fifths_scoring", "scoring_impact_ratio"))
+    ]  # fmt: skip
+    grouping = DOCUMENT["groupings"][0]
+    groups = [{**g, "scoring_impact_ratio": g["impact_ratio"]} for g in grouping["groups"]]
+    groups[0]["flags"] = ["below_four_fifths", "below_four_fifths_scoring"]
+    document = {**DOCUMENT, "groupings": [{**grouping, "groups": groups}], "checks": twins}
+    (section,) = grouping_sections(document, CONFIG, charts="none", action_url="/a/")
+    (flag,) = section.flags
+    assert flag.text.startswith("Selection-rate impact ratio 0.40 for F is below")
+    assert flag.detail.endswith(
+        "the scoring impact ratio (score above the median) has the same value and interval"
+    )
+    assert section.rows[0].tags == ("below four-fifths",)
+    groups[0]["scoring_impact_ratio"] = 0.7  # a scoring ratio of its own: its own tag
+    (section,) = grouping_sections(document, CONFIG, charts="none")
+    assert section.rows[0].tags == ("below four-fifths", "scoring below four-fifths")
+
+
+def test_disparities_and_checks_are_named_in_a_readers_words(section):
+    assert section.key_disparities[0].label == "selection-rate ratio (demographic parity)"
+    assert [c.label for c in section.passed_checks] == ["selection-rate ratio (demographic parity)"]
