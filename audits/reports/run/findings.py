@@ -66,12 +66,9 @@ def find_check(
 
 
 def _as_dict(check: CheckResult) -> dict:
-    return {
-        "metric": check.metric,
-        "comparison": check.comparison,
-        "threshold": check.threshold,
-        "class": check.class_name,
-    }
+    """The check as `same_check` reads a document's entry."""
+    rule = {key: getattr(check, key) for key in ("metric", "comparison", "threshold")}
+    return rule | {"class": check.class_name}
 
 
 def gate_question_code(config: dict | None, check: CheckResult) -> str | None:
