@@ -137,7 +137,7 @@ def _seed_draft_audit(team, auditor, version) -> str:
         ),
         owner=auditor,
         due_date=timezone.localdate() + datetime.timedelta(days=30),
-        check_name="four_fifths on sex",
+        check_name="Selection-rate impact ratio ≥ 0.8 on sex",
     )
     return (
         f"Created demo audit #{audit.pk} with fairness run #{run.pk} ({run.get_status_display()})"

@@ -37,7 +37,10 @@ class ActionForm(forms.Form):
         required=False,
         max_length=120,
         label="Failed check",
-        help_text='The fairness check this remedies, e.g. "four_fifths on sex" (optional).',
+        help_text=(
+            'The fairness check this remedies, e.g. "Selection-rate impact ratio ≥ 0.8 on sex" '
+            "(optional; filled in from a run's flag)."
+        ),
     )
     owner = MemberChoiceField(
         queryset=get_user_model().objects.none(),

@@ -46,7 +46,9 @@ class RemediationAction(models.Model):
     question = models.ForeignKey(
         Question, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    check_name = models.CharField(max_length=120, blank=True)  # e.g. "four_fifths on sex"
+    check_name = models.CharField(
+        max_length=120, blank=True
+    )  # "Selection-rate impact ratio ≥ 0.8 on sex"
     description = models.TextField()
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -5,8 +5,18 @@ from django.db.models import BooleanField, Case, F, IntegerField, QuerySet, Valu
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from audits.models import ActionStatus, Audit, AuditStatus, Membership, RemediationAction
+from audits.models import (
+    ActionStatus,
+    Audit,
+    AuditStatus,
+    DatasetKind,
+    FairnessRun,
+    Membership,
+    RemediationAction,
+    RunStatus,
+)
 from audits.permissions import Action
+from checklists.models import Question
 
 from .audits import audit_get_for_user
 
@@ -70,3 +80,28 @@ def actions_open_for_user(user: User | AnonymousUser) -> QuerySet[RemediationAct
         owner=user, status__in=OPEN_STATUSES, audit__team_id__in=team_ids
     ).exclude(audit__status__in=[AuditStatus.APPROVED, AuditStatus.ARCHIVED])
     return _annotated(actions).select_related("audit", "audit__team")
+
+
+def action_source_run(audit: Audit, *, run_pk: str) -> FairnessRun | None:
+    """The succeeded predictions run of `audit` an action is drafted from (the `?run=` of the
+    address); None for anything else, a run of another audit included: the draft is a help, so
+    a wrong address leaves the form empty instead of refusing it."""
+    if not run_pk.isdigit():
+        return None
+    return (
+        FairnessRun.objects.filter(
+            pk=int(run_pk),
+            dataset__audit=audit,
+            status=RunStatus.SUCCEEDED,
+            dataset__kind=DatasetKind.PREDICTIONS,
+        )
+        .only("pk", "result", "config", "dataset_id")
+        .first()
+    )
+
+
+def gate_question_by_code(audit: Audit, *, code: str | None) -> Question | None:
+    """The question of the audit's checklist version with that code (None when there is none)."""
+    if not code:
+        return None
+    return Question.objects.filter(version_id=audit.checklist_version_id, code=code).first()

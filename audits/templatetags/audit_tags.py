@@ -5,7 +5,8 @@ from django.utils.html import format_html, format_html_join
 
 from audits.labels import INCONCLUSIVE_LABEL, answer_label
 from audits.models import AuditStatus
-from checklists.gates import RUN_KIND_TEXT, describe_gate, gate_run_kind
+from audits.reports.run.labels import gate_words
+from checklists.gates import RUN_KIND_TEXT, gate_run_kind
 
 register = template.Library()
 
@@ -126,8 +127,8 @@ def get_item(mapping, key):
 
 @register.filter
 def gate_description(gate) -> str:
-    """A gate in words, e.g. "demographic parity ratio ≥ 0.8 on every grouping"."""
-    return describe_gate(gate) if gate else "—"
+    """A gate in words, e.g. "selection-rate ratio (demographic parity) ≥ 0.8 on every grouping"."""
+    return gate_words(gate) if gate else "—"
 
 
 @register.filter

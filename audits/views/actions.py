@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 
 from audits.forms.actions import ActionForm
 from audits.forms.common import add_service_errors
+from audits.models import Audit
 from audits.permissions import Action
-from audits.selectors.actions import action_get_for_user
+from audits.reports.run.findings import ActionDraft, action_draft
+from audits.selectors.actions import action_get_for_user, action_source_run, gate_question_by_code
 from audits.selectors.audits import audit_get_for_user
 from audits.services import actions as services
 from audits.services.common import ensure_not_locked
@@ -28,6 +30,14 @@ def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "question": question_from_query(request, audit),
         "check_name": request.GET.get("check", "").strip()[:CHECK_NAME_MAX],
     }
+    draft = _draft_from_run(request, audit)
+    if "run" in request.GET:
+        # From a run's flag: its finding in words, or (a wrong run or check) an empty form.
+        initial["check_name"] = draft.check_name[:CHECK_NAME_MAX] if draft else ""
+    if draft is not None:
+        initial["description"] = draft.description
+        if initial["question"] is None:
+            initial["question"] = gate_question_by_code(audit, code=draft.question_code)
     next_url = safe_next_url(request, default=audit.get_absolute_url())
     is_post = request.method == "POST"
     form = ActionForm(request.POST if is_post else None, audit=audit, initial=initial)
@@ -41,8 +51,35 @@ def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect(next_url)
     if is_post:
         messages.error(request, "The action was not created: see what to fix below.")
-    context = {"audit": audit, "form": form, "next_url": next_url, "remediation": None}
+    context = {
+        "audit": audit,
+        "form": form,
+        "next_url": next_url,
+        "remediation": None,
+        "draft": draft,
+    }
     return render(request, "audits/action_form.html", context)
+
+
+def _draft_from_run(request: AuthenticatedHttpRequest, audit: Audit) -> ActionDraft | None:
+    """The action drafted from `?run=<id>&check=<name>&grouping=<name>[&class=<class>]`.
+
+    None when the address names no run of this audit, or no check of it: the form then starts
+    empty, never an error page.
+    """
+    run = action_source_run(audit, run_pk=request.GET.get("run", ""))
+    if run is None:
+        return None
+    run_path = reverse("audits:run_detail", kwargs={"pk": audit.pk, "run_pk": run.pk})
+    return action_draft(
+        run.result,
+        run.config,
+        check=request.GET.get("check", ""),
+        grouping=request.GET.get("grouping", ""),
+        class_name=request.GET.get("class") or None,
+        run_label=f"fairness run #{run.pk}",
+        run_url=request.build_absolute_uri(run_path),
+    )
 
 
 @login_required

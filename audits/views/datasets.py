@@ -308,6 +308,8 @@ def run_detail(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> HttpR
             run.config,
             charts="all",
             action_url=reverse("audits:action_create", args=[audit.pk]) if can_act else None,
+            # The action is drafted from this run's check, and saving it comes back here.
+            action_params={"run": run.pk, "next": run.get_absolute_url()},
         ),
         "input_facts": input_facts(run.result) if succeeded and not run.is_llm else [],
         "screening": SCREENING,

@@ -82,9 +82,9 @@ def test_auditor_journey(page, shot, auditor, team, default_version):
     shot(page, "03-mapping")
     page.click("text=Run the fairness analysis")
     # The run page polls the progress endpoint and reloads itself when the run is done.
-    expect(page.get_by_text("Impact ratio 0.32 for Female is below the 0.8").first).to_be_visible(
-        timeout=120_000
-    )
+    expect(
+        page.get_by_text("Selection-rate impact ratio 0.32 for Female is below the 0.8").first
+    ).to_be_visible(timeout=120_000)
     shot(page, "04-run-result")
 
     for principle in ("accountability", "transparency", "human-oversight"):

@@ -131,7 +131,7 @@ def test_llm_audit_journey(browser, live_server, page, shot, team, auditor, revi
 
     # The run page polls and reloads itself when the run is done: the flags, then the examples.
     expect(page.locator(".callout.danger")).to_contain_text(
-        "Refusal rate difference", ignore_case=True, timeout=120_000
+        "Refusal-rate difference", ignore_case=True, timeout=120_000
     )
     run = FairnessRun.objects.get(dataset__audit=audit)
     assert run.status == RunStatus.SUCCEEDED and run.is_llm

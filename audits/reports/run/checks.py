@@ -4,6 +4,10 @@ A checklist gate such as "impact_ratio >= 0.8" repeats the engine's four-fifths 
 gate questions may name one test: `same_check` is the one rule, used to configure a run's gate
 checks (`audits.services.gates`) and to show each test of a run once.
 
+When the decision is the score split at its median, the selection-rate and the scoring impact
+ratios of a grouping are one finding with the same numbers: `fold_findings` keeps the first and
+says the other is the same, so a flag, a count and a warning say it once.
+
 Each check carries the engine's three-way verdict (pass, fail, inconclusive: from its 95% interval
 against the threshold), the groups it was read on and the groups that set its value (drivers). A
 document stored before verdicts has none of these: its verdict is its point comparison (`passed`).
@@ -15,9 +19,12 @@ from dataclasses import dataclass
 
 from checklists.gates import COMPARISON_SYMBOLS, is_number
 
+from .labels import metric_words, with_class
 from .numbers import RATE_DIGITS, Cell, interval_text, metric_cell
 
 FOUR_FIFTHS_METRICS = {"impact_ratio": "selection", "scoring_impact_ratio": "scoring"}
+#: Checks on these metrics are one finding when their numbers are the same (`fold_findings`).
+TWIN_METRICS = frozenset(FOUR_FIFTHS_METRICS)
 PASS, FAIL, INCONCLUSIVE = "pass", "fail", "inconclusive"
 #: Failed checks first, then inconclusive ones, then the rest.
 VERDICT_ORDER = {FAIL: 0, INCONCLUSIVE: 1, PASS: 2}
@@ -105,6 +112,48 @@ def unique_checks(checks: Iterable[dict]) -> list[dict]:
     return kept
 
 
+def _close(a: object, b: object) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if is_number(a) and is_number(b):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple) and len(a) == len(b):
+        return all(_close(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def same_finding(a: dict, b: dict) -> bool:
+    """Whether two checks of one grouping say the same thing with the same numbers.
+
+    The selection-rate and scoring impact ratios coincide when the decision is the score split
+    at its median (every score strictly above the median is selected): same grouping, comparison,
+    threshold, value, interval and verdict. Anything else is a finding of its own.
+    """
+    return (
+        {a.get("metric"), b.get("metric")} == TWIN_METRICS
+        and a.get("grouping") == b.get("grouping")
+        and a.get("class") == b.get("class")
+        and a.get("comparison") == b.get("comparison")
+        and _close(a.get("threshold"), b.get("threshold"))
+        and a.get("value") is not None
+        and _close(a.get("value"), b.get("value"))
+        and _close(a.get("interval"), b.get("interval"))
+        and check_verdict(a) == check_verdict(b)
+    )
+
+
+def fold_findings(checks: Iterable[dict]) -> list[tuple[dict, str | None]]:
+    """Each check with the metric of the twin folded into it (None when there is none)."""
+    kept: list[tuple[dict, str | None]] = []
+    for check in checks:
+        twin = next((i for i, (k, _) in enumerate(kept) if same_finding(k, check)), None)
+        if twin is None:
+            kept.append((check, None))
+        elif kept[twin][1] is None:
+            kept[twin] = (kept[twin][0], str(check.get("metric")))
+    return kept
+
+
 class VerdictShown:
     """How a check's verdict is shown: the word, the icon and the colour tone (one table each)."""
 
@@ -142,6 +191,7 @@ class CheckResult(VerdictShown):
     check_groups: str | None = None  # "reliable", "all", "ll144"; None in an older document
     drivers: dict | None = None
     class_name: str | None = None  # a multiclass check's class (one-vs-rest); None otherwise
+    same_as: str | None = None  # the metric of a twin check with the same numbers, folded in
 
     @property
     def failed(self) -> bool:
@@ -166,11 +216,15 @@ class CheckResult(VerdictShown):
 
     @property
     def label(self) -> str:
-        basis = FOUR_FIFTHS_METRICS.get(self.metric)
-        if basis:
-            return f"four-fifths screen ({basis} rates)"
-        words = self.metric.replace("_", " ")
-        return words if self.class_name is None else f"{words} of class {self.class_name}"
+        """The check in a reader's words ("selection-rate impact ratio"), with its class."""
+        return with_class(metric_words(self.metric), self.class_name)
+
+    @property
+    def same_as_text(self) -> str:
+        """What a folded twin says ("" when none): the same value and interval for it."""
+        if self.same_as is None:
+            return ""
+        return f"the {metric_words(self.same_as)} has the same value and interval"
 
     @property
     def symbol(self) -> str:
@@ -186,7 +240,9 @@ class CheckResult(VerdictShown):
 
 
 def check_results(result: dict | None) -> list[CheckResult]:
-    """The checks of a run's report document, each test once per grouping, in the engine's order."""
+    """The checks of a run's report document, each test and finding once per grouping, in the
+    engine's order."""
+    checks = unique_checks((result or {}).get("checks", []))
     return [
         CheckResult(
             name=str(c.get("name") or c.get("metric")),
@@ -204,8 +260,9 @@ def check_results(result: dict | None) -> list[CheckResult]:
             check_groups=c.get("check_groups"),
             drivers=c.get("drivers") or None,
             class_name=None if c.get("class") is None else str(c["class"]),
+            same_as=twin,
         )
-        for c in unique_checks((result or {}).get("checks", []))
+        for c, twin in fold_findings(checks)
     ]
 
 

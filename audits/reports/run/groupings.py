@@ -32,6 +32,7 @@ from .checks import (
     drivers_text,
 )
 from .impact import ImpactTable, impact_table
+from .labels import TAG_WORDS, capfirst, metric_words
 from .numbers import RATE_DIGITS, RATIO_DIGITS, Cell, cell, digits_for, metric_cell
 from .tasks import TaskDetail, task_detail
 
@@ -45,14 +46,22 @@ RATE_COLUMNS = (
 )
 # The disparities shown first: fairlearn's named ones, and the scoring counterpart of the first.
 KEY_DISPARITIES = (*NAMED_DISPARITIES, "scoring_rate_ratio")
-_TAGS = {
-    "excluded": "excluded",
-    "small_group": "small sample",
-    "unknown": "unknown",
-    "below_four_fifths": "below four-fifths",
-    "below_four_fifths_scoring": "scoring below four-fifths",
-}
 Charts = Literal["all", "selection", "none"]
+
+
+@dataclass(frozen=True)
+class ActionLink:
+    """Where a flag's "New action" points: the base, fixed parameters (the run), then the check."""
+
+    url: str
+    params: dict
+
+    def __call__(self, check: CheckResult) -> str:
+        query = {k: v for k, v in self.params.items() if v is not None}
+        query |= {"check": check.name, "grouping": check.grouping}
+        if check.class_name is not None:
+            query["class"] = check.class_name
+        return f"{self.url}?{urlencode(query)}"
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ class Flag:
     check: CheckResult
     text: str
     failed: bool  # the verdict is fail
-    action_url: str | None  # "Create remediation action" for this check; None: no link
+    action_url: str | None  # "New action" for this check, pre-filled from it; None: no link
 
     @property
     def verdict(self) -> str:
@@ -78,6 +87,8 @@ class Flag:
             parts.append(f"on {self.check.groups_text}")
         if self.check.drivers_text:
             parts.append(f"set by {self.check.drivers_text}")
+        if self.check.same_as_text:
+            parts.append(self.check.same_as_text)
         return " · ".join(parts)
 
 
@@ -175,18 +186,21 @@ def grouping_sections(
     *,
     charts: Charts = "all",
     action_url: str | None = None,
+    action_params: dict | None = None,
 ) -> list[GroupingSection]:
     """Every grouping of a run's report document as plain data ([] for no document).
 
     `charts`: every rate chart (the run page), the selection-rate chart only (the report), or
-    none (the exports). `action_url` is where "Create remediation action" points; the check is
-    passed as `?check=<check name> on <grouping>`.
+    none (the exports). `action_url` is where each flag's "New action" points, with
+    `action_params` (the run, where to come back) and the flag's `check`, `grouping` and
+    `class` in the query.
     """
     options = (config or {}).get("options") or {}
     checks = check_results(result)
+    link = ActionLink(action_url, action_params or {}) if action_url else None
     sections = []
     for g in (result or {}).get("groupings", []):
-        section = _section(g, checks, options, charts=charts, action_url=action_url)
+        section = _section(g, checks, options, charts=charts, action_link=link)
         detail = task_detail(result, g, charts=charts != "none")
         if detail is not None:
             # The binary rate charts would be empty bars: the task draws its own.
@@ -201,7 +215,7 @@ def _section(
     options: dict,
     *,
     charts: Charts,
-    action_url: str | None,
+    action_link: ActionLink | None,
 ) -> GroupingSection:
     threshold = options.get("four_fifths_threshold") or DEFAULT_FOUR_FIFTHS_THRESHOLD
     name = str(grouping.get("name", ""))
@@ -212,7 +226,7 @@ def _section(
         columns=list(grouping.get("columns") or []),
         reference_group=grouping.get("reference_group"),
         unknown_count=grouping.get("unknown_count") or 0,
-        flags=[_flag(c, grouping, threshold, action_url) for c in own if c.verdict != PASS],
+        flags=[_flag(c, grouping, threshold, action_link) for c in own if c.verdict != PASS],
         passed_checks=[c for c in own if c.verdict == PASS],
         notes=grouping_notes(grouping, options),
         rows=[_row(g, grouping, min_size) for g in grouping.get("groups", [])],
@@ -250,9 +264,7 @@ def flag_text(
     An inconclusive check says why (its interval straddles the threshold); one that fails on its
     interval while its point value passes says so.
     """
-    words = check.metric.replace("_", " ").capitalize()
-    if check.class_name is not None:  # a multiclass check, one-vs-rest
-        words += f" of class {check.class_name}"
+    words = capfirst(check.label)
     if check.value is None or check.passed is None:
         return f"{words} is undefined on {check.grouping}: {check.reason or 'no reason given'}"
     value, threshold = check.value, check.threshold
@@ -283,15 +295,14 @@ def flag_text(
     return f"{text} ({check.requirement} required; off by {gap:.{digits}f})"
 
 
-def _flag(check: CheckResult, grouping: dict, four_fifths: float, action_url: str | None) -> Flag:
-    link = None
-    if action_url:
-        link = f"{action_url}?{urlencode({'check': f'{check.name} on {check.grouping}'})}"
+def _flag(
+    check: CheckResult, grouping: dict, four_fifths: float, action_link: ActionLink | None
+) -> Flag:
     return Flag(
         check=check,
         text=flag_text(check, grouping, four_fifths=four_fifths),
         failed=check.verdict == FAIL,
-        action_url=link,
+        action_url=action_link(check) if action_link else None,
     )
 
 
@@ -377,16 +388,21 @@ def _row(group: dict, grouping: dict, min_size: int) -> GroupRow:
         excluded=bool(group.get("excluded")),
         unknown=unknown,
         small=count < min_size,
-        tags=tuple(
-            _TAGS.get(flag, flag.replace("_", " "))
-            for flag in group.get("flags") or []
-            if flag != "reference"
-        ),
+        tags=_tags(group),
         warnings=tuple(
             str(w.get("message", w)) if isinstance(w, dict) else str(w)
             for w in group.get("warnings") or []
         ),
     )
+
+
+def _tags(group: dict) -> tuple[str, ...]:
+    """The row's flags in words; "scoring below four-fifths" only when it says something new."""
+    flags = [f for f in group.get("flags") or [] if f != "reference"]
+    ratios = group.get("impact_ratio"), group.get("scoring_impact_ratio")
+    if "below_four_fifths" in flags and None not in ratios and ratios[0] == ratios[1]:
+        flags = [f for f in flags if f != "below_four_fifths_scoring"]
+    return tuple(TAG_WORDS.get(f, f.replace("_", " ")) for f in flags)
 
 
 def _disparities(grouping: dict) -> list[Disparity]:
@@ -404,7 +420,7 @@ def _disparities(grouping: dict) -> list[Disparity]:
         items.append(
             Disparity(
                 name=name,
-                label=name.replace("_", " "),
+                label=metric_words(name),
                 key=name in KEY_DISPARITIES,
                 cell=metric_cell(
                     name, value, interval=intervals.get(name), why=undefined.get(name)

@@ -22,6 +22,7 @@ from .checks import (
     VerdictShown,
     check_verdict,
 )
+from .labels import capfirst, metric_words
 from .numbers import UNDEFINED_TEXT, Cell, cell, digits_for
 
 #: Per-group columns in order, with their labels; toxicity and decision ones only when present.
@@ -94,7 +95,7 @@ class LlmCheck(VerdictShown):
 
     @property
     def label(self) -> str:
-        return self.metric.replace("_", " ")
+        return metric_words(self.metric)
 
     @property
     def where(self) -> str:
@@ -124,7 +125,7 @@ class LlmCheck(VerdictShown):
     @property
     def text(self) -> str:
         """The check in one sentence (no full stop)."""
-        words = self.label.capitalize()
+        words = capfirst(self.label)
         if self.value is None:
             return f"{words} is undefined on {self.where}: {self.reason or 'not measured'}"
         shown = self.value_cell.text

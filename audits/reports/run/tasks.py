@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from audits.reports.task_charts import confusion_heatmap, error_chart, prediction_target_chart
 
+from .labels import metric_words
 from .numbers import Cell, cell, metric_cell
 
 REGRESSION_METRICS = (
@@ -168,7 +169,7 @@ def _disparity_cells(values, intervals, reliable, reliable_intervals, why) -> li
         other = None
         if isinstance(reliable, dict) and name in reliable:
             other = _disparity_cell(name, reliable[name], reliable_intervals.get(name), None)
-        out.append((name.replace("_", " "), main, other))
+        out.append((metric_words(name), main, other))
     return out
 
 
@@ -231,7 +232,7 @@ def _multiclass(grouping: dict, charts: bool) -> TaskDetail:
         values = class_disparities.get(name) or {}
         disparities = [
             (
-                d.replace("_", " "),
+                metric_words(d),
                 metric_cell(
                     d,
                     values.get(d),

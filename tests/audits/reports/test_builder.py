@@ -152,7 +152,9 @@ def test_fairness_run_figures_come_from_the_engine_document(demo_audit):
     assert by_sex.rows[1].rates[0].text == "0.249"
     assert by_sex.rows[0].rates[0].interval
     assert by_sex.impact.rows[0].cells["impact_ratio"].text == "0.32"
-    assert by_sex.flags[0].text.startswith("Impact ratio 0.32 for Female is below the 0.8")
+    assert by_sex.flags[0].text.startswith(
+        "Selection-rate impact ratio 0.32 for Female is below the 0.8"
+    )
     assert "<svg" in by_sex.chart_svg and "Female" in by_sex.chart_svg
     assert run.result["schema"] == "fairness-report/1"
 

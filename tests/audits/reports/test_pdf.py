@@ -52,7 +52,9 @@ def test_run_page_and_pdf_show_the_same_flag_sentences(demo_audit, demo_pdf, vie
     page_text = re.sub(r"\s+", " ", html.unescape(page))
 
     by_sex = run.groupings[0]
-    assert by_sex.flags[0].text.startswith("Impact ratio 0.32 for Female is below the 0.8")
+    assert by_sex.flags[0].text.startswith(
+        "Selection-rate impact ratio 0.32 for Female is below the 0.8"
+    )
     assert "off by 0.48" in by_sex.flags[0].text
     for flag in by_sex.flags:
         assert f"{flag.text}." in page_text, flag.text

@@ -40,7 +40,7 @@ def test_pdf_holds_the_regression_multiclass_and_join_sections(task_audit, tmp_p
     assert "mean absolute error ratio" in text.lower()
     assert "Class “high” one-vs-rest by sex" in text
     assert "Confusion matrix of Female" in text
-    assert "equal opportunity ratio of class high" in text.lower()
+    assert "true-positive-rate ratio (equal opportunity) for class “high”" in text.lower()
     assert "unmatched: 10 prediction rows, 25 attribute rows" in text
     # The mapping in the task's words, not a binary decision's.
     assert "target approved_amount, prediction predicted_amount" in text

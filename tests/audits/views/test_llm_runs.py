@@ -58,7 +58,7 @@ def test_the_web_flow_as_auditor(auditor_client, audit, media):
 
     map_page = auditor_client.get(response["Location"]).content.decode()
     assert "Refusal patterns" in map_page
-    assert "refusal_rate_ratio &lt;= 1.25" in map_page  # the checklist's LLM gate, listed
+    assert "Refusal-rate ratio ≤ 1.25" in map_page  # the checklist's LLM gate, in words
     assert (
         "impact_ratio" not in map_page.split("Checks from the checklist")[1].split("</fieldset>")[0]
     )

@@ -72,3 +72,20 @@ def test_json_download_is_the_export_document(viewer_client, demo_audit):
     document = json.loads(response.content)
     assert document["schema"] == "audit-export/1"
     assert document["audit"]["id"] == demo_audit.pk
+
+
+def test_report_page_states_run_warnings_in_words_not_check_slugs(viewer_client, demo_audit):
+    from audits.models import FairnessRun
+
+    run = FairnessRun.objects.get(dataset__audit=demo_audit)
+    run.result["warnings"] += [
+        "Check 'four_fifths' on sex is inconclusive: needs more data.",
+        "Check 'four_fifths_scoring' on sex is inconclusive: needs more data.",
+    ]
+    run.save(update_fields=["result"])
+    html = viewer_client.get(
+        reverse("audits:report", kwargs={"pk": demo_audit.pk})
+    ).content.decode()
+    assert "Selection-rate impact ratio ≥ 0.8 on sex is inconclusive: needs more data." in html
+    assert "Scoring impact ratio (score above the median) ≥ 0.8 on sex is inconclusive" in html
+    assert "Check 'four_fifths" not in html

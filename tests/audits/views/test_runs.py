@@ -1,10 +1,14 @@
 """What a run records, the run page and its progress endpoint (the jobs are in tests/audits/jobs)."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from audits.models import FairnessRun, RunStatus
+from audits.reports.run.groupings import grouping_sections
 from audits.views.datasets import run_progress_label
 from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
 
@@ -40,7 +44,9 @@ def test_a_run_keeps_who_when_mapping_hash_and_versions(make_run, owner, dataset
 def test_run_page_shows_flags_first_then_table_and_charts(owner_client, make_run):
     run = make_run()
     body = owner_client.get(run.get_absolute_url()).content.decode()
-    flag = body.index("Impact ratio 0.40 for F is below the 0.8 four-fifths screening threshold")
+    flag = body.index(
+        "Selection-rate impact ratio 0.40 for F is below the 0.8 four-fifths screening threshold"
+    )
     table = body.index("<caption")
     chart = body.index("<svg")
     assert flag < table < chart
@@ -50,6 +56,8 @@ def test_run_page_shows_flags_first_then_table_and_charts(owner_client, make_run
     assert run.result["input"]["sha256"] in body
     assert '<td class="num bad" title="0.4">0.40 ⚑</td>' in body  # F's impact ratio, exact on hover
     assert "fairlearn" in body  # library versions
+    # Heading levels in order for axe's heading-order: the grouping h2, its LL144 table h3.
+    assert '<h2 class="h5">By sex' in body and "<h3>LL144 table" in body and "<h5>" not in body
 
 
 def test_run_page_escapes_group_labels(owner_client, make_dataset, make_run):
@@ -65,14 +73,19 @@ def test_run_page_links_each_flag_to_a_new_remediation_action(owner_client, make
     run = make_run()
     body = owner_client.get(run.get_absolute_url()).content.decode()
     url = reverse("audits:action_create", args=[run.dataset.audit_id])
-    assert f'href="{url}?check=four_fifths+on+sex">Create remediation action</a>' in body
+    query = urlencode(
+        {"run": run.pk, "next": run.get_absolute_url(), "check": "four_fifths", "grouping": "sex"}
+    )
+    assert f'href="{escape(url + "?" + query)}"' in body
+    flags = [f for s in grouping_sections(run.result, run.config, charts="none") for f in s.flags]
+    assert body.count(">New action</a>") == len(flags)  # one per flag
 
 
 def test_viewer_sees_the_flags_but_no_remediation_link(viewer_client, make_run):
     run = make_run()
     body = viewer_client.get(run.get_absolute_url()).content.decode()
-    assert "Impact ratio 0.40 for F is below the 0.8 four-fifths screening threshold" in body
-    assert "Create remediation action" not in body
+    assert "Selection-rate impact ratio 0.40 for F is below the 0.8 four-fifths screening" in body
+    assert "New action" not in body
     assert reverse("audits:action_create", args=[run.dataset.audit_id]) not in body
 
 

@@ -46,7 +46,8 @@ def test_multiclass_run_page_shows_classes_and_confusion_heat_maps(owner_client,
     assert "Class “high” one-vs-rest by sex" in body
     assert "Confusion matrix of Female" in body
     assert 'role="img"' in body
-    assert "equal opportunity ratio of class high" in body.lower()
+    assert "true-positive-rate ratio (equal opportunity) for class “high”" in body.lower()
+    assert "<h3>Confusion matrices by sex" in body  # under the grouping's h2 (axe heading-order)
     assert "LL144 table" not in body  # no favourable outcome, no impact ratios
     matrix = run.result["groupings"][0]["groups"][0]["confusion_matrix"]
     assert f'<td class="num">{matrix["rows_true_columns_predicted"][0][0]}</td>' in body

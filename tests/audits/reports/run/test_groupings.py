@@ -93,25 +93,29 @@ def test_a_gate_repeating_the_four_fifths_screen_is_flagged_once(section):
 
 def test_a_flag_says_the_value_for_whom_against_what_and_by_how_much(section):
     assert section.flags[0].text == (
-        "Impact ratio 0.40 for F is below the 0.8 four-fifths screening threshold "
+        "Selection-rate impact ratio 0.40 for F is below the 0.8 four-fifths screening threshold "
         "(≥ 0.8 required; off by 0.40)"
     )
     assert section.flags[1].text == (
-        "Demographic parity difference 0.300 on sex is above the 0.1 threshold "
+        "Selection-rate difference (demographic parity) 0.300 on sex is above the 0.1 threshold "
         "(≤ 0.1 required; off by 0.200)"
     )
 
 
 def test_an_undefined_check_is_shown_as_undefined_with_its_reason_never_zero(section):
     undefined = section.flags[2]
-    assert undefined.text == "Equal opportunity ratio is undefined on sex: no actual positives in F"
+    assert undefined.text == (
+        "True-positive-rate ratio (equal opportunity) is undefined on sex: no actual positives in F"
+    )
     assert undefined.check.value_cell.text == "—"
     assert undefined.check.value_cell.exact == "undefined: no actual positives in F"
 
 
 def test_flags_link_to_a_remediation_action_only_when_given_the_url():
-    (linked,) = grouping_sections(DOCUMENT, CONFIG, charts="none", action_url="/audits/1/a/")
-    assert linked.flags[0].action_url == "/audits/1/a/?check=four_fifths+on+sex"
+    (linked,) = grouping_sections(
+        DOCUMENT, CONFIG, charts="none", action_url="/audits/1/a/", action_params={"run": 7}
+    )
+    assert linked.flags[0].action_url == "/audits/1/a/?run=7&check=four_fifths&grouping=sex"
     (plain,) = grouping_sections(DOCUMENT, CONFIG, charts="none")
     assert all(f.action_url is None for f in plain.flags)
 
@@ -204,7 +208,8 @@ def test_flags_put_failed_checks_first_then_inconclusive_ones_with_their_reason(
     ]
     assert [c.name for c in section.checks] == ["eor", "dpr", "four_fifths"]
     assert section.flags[1].text == (
-        "Demographic parity ratio 0.85 on sex is inconclusive against the 0.8 threshold "
+        "Selection-rate ratio (demographic parity) 0.85 on sex is inconclusive against the 0.8 "
+        "threshold "
         f"(≥ 0.8 required): {reason}"
     )
     assert section.flags[1].detail == "95% interval 0.72–0.95 · on reliable groups"
@@ -214,3 +219,31 @@ def test_flags_put_failed_checks_first_then_inconclusive_ones_with_their_reason(
 def test_a_document_from_before_reliable_disparities_shows_fairlearns_only(section):
     assert section.reliability is None
     assert all(d.reliable is None for d in section.disparities)
+
+
+def test_a_decision_from_the_score_is_flagged_once_with_its_twin_named():
+    """The scoring impact ratio equals the selection one when the decision is the score split at
+    its median: one flag (one "New action"), one tag per row, the twin named in the detail."""
+    twins = [
+        _check(name, metric, 0.4, False, interval=[0.3, 0.59], verdict="fail", check_groups="ll144")
+        for name, metric in (("four_fifths", "impact_ratio"), ("four_fifths_scoring", "scoring_impact_ratio"))
+    ]  # fmt: skip
+    grouping = DOCUMENT["groupings"][0]
+    groups = [{**g, "scoring_impact_ratio": g["impact_ratio"]} for g in grouping["groups"]]
+    groups[0]["flags"] = ["below_four_fifths", "below_four_fifths_scoring"]
+    document = {**DOCUMENT, "groupings": [{**grouping, "groups": groups}], "checks": twins}
+    (section,) = grouping_sections(document, CONFIG, charts="none", action_url="/a/")
+    (flag,) = section.flags
+    assert flag.text.startswith("Selection-rate impact ratio 0.40 for F is below")
+    assert flag.detail.endswith(
+        "the scoring impact ratio (score above the median) has the same value and interval"
+    )
+    assert section.rows[0].tags == ("below four-fifths",)
+    groups[0]["scoring_impact_ratio"] = 0.7  # a scoring ratio of its own: its own tag
+    (section,) = grouping_sections(document, CONFIG, charts="none")
+    assert section.rows[0].tags == ("below four-fifths", "scoring below four-fifths")
+
+
+def test_disparities_and_checks_are_named_in_a_readers_words(section):
+    assert section.key_disparities[0].label == "selection-rate ratio (demographic parity)"
+    assert [c.label for c in section.passed_checks] == ["selection-rate ratio (demographic parity)"]

@@ -78,7 +78,7 @@ def test_multiclass_shows_every_class_of_every_group_and_its_disparities():
             ]
         shown = dict(block.disparities)
         expected = grouping["class_disparities"][block.name]["equal_opportunity_ratio"]
-        assert shown["equal opportunity ratio"].value == expected
+        assert shown["true-positive-rate ratio (equal opportunity)"].value == expected
     accuracy = [row.cells[0].value for row in detail.rows]
     assert accuracy == [g["metrics"]["accuracy"] for g in grouping["groups"]]
 
@@ -104,8 +104,8 @@ def test_multiclass_checks_name_their_class_and_are_not_merged():
     result["checks"].append({**result["checks"][0], "class": "low", "verdict": "pass"})
     checks = check_results(result)
     assert [c.label for c in checks] == [
-        "equal opportunity ratio of class high",
-        "equal opportunity ratio of class low",
+        "true-positive-rate ratio (equal opportunity) for class “high”",
+        "true-positive-rate ratio (equal opportunity) for class “low”",
     ]
     assert checks[0].verdict == task_result("multiclass")["checks"][0]["verdict"]
 
