@@ -10,12 +10,14 @@ into the counting, so memory grows with the number of people, not with the predi
 
 - When every attribute id is an integer written canonically (the common case: ``123``, not
   ``0123``), no text is kept: each block of ids is stored as 4-byte offsets from its lowest id
-  (8 bytes when its ids span more than 2**32) with 1-byte combination codes, and the blocks then
-  become, each freed as it is placed, an integer index (``fairness._join_index``): a bitmap of
-  the ids' range with ranks when the ids are dense (at most 6 bytes a person, no sort), else one
-  packed sorted int64 a person looked up with ``searchsorted``. No hashing of text, and the
+  with 1-byte combination codes (from the first block whose ids span 2**32 or more, every id in
+  one int64 array instead), and the blocks then become, each freed as it is placed, an integer
+  index (``fairness._join_index``): a bitmap of the ids' range with ranks when the ids are dense
+  (at most 6 bytes a person, no sort), else one packed sorted int64 a person, built in that
+  array, looked up with ``searchsorted``. No hashing of text, and the
   predictions are looked up block by block in file order (so error lines stay exact). At 10M
-  people with dense ids the whole join peaks under 300 MB (bench/README.md).
+  people the whole join peaks at about 270 MB with dense ids, 330 MB with ids spread over int64
+  (bench/README.md).
 - Otherwise it is pyarrow's Acero ``hashjoin`` (C++, multithreaded): built on the attributes
   table, probed by the streamed predictions (a full outer join). Its probe side can queue while
   the build side is hashed, so it holds more memory; rows arrive out of order and carry their

@@ -1,9 +1,10 @@
 """The attributes side of a join on integer ids: built block by block, looked up without hashing.
 
 :class:`IdBlocks` keeps each block of attribute ids as it is read, in 4 bytes an id when the block's
-ids span less than 2**32 (they nearly always do), with the block's combination codes in 1 byte
-while there are at most 256 combinations. Once the file is read, the blocks become one of two
-indexes (each block freed as it is used, so the blocks and the index are never both whole):
+ids span less than 2**32 (ids numbered by a database do), with the block's combination codes in 1
+byte while there are at most 256 combinations; from the first block whose ids span more, every id
+goes into one int64 array grown in place. Once the file is read, the ids become one of two indexes
+(each block freed as it is used, so the blocks and the index are never both whole):
 
 - :class:`DenseIndex` when the ids fill their range densely enough (at most
   :data:`DENSE_SPAN_PER_ID` integers of range per id, as for ids numbered by a database): a
@@ -88,6 +89,12 @@ class IdBlocks:
     valid: int = 0
     low: int = 0
     high: int = -1
+    #: Once a block's ids span 2**32 or more (ids spread over int64), every id from then on is in
+    #: this one int64 array, grown in place (``realloc``), with its codes: the sorted index is
+    #: built in it, instead of in a copy of the blocks (which glibc would not give back).
+    wide: np.ndarray | None = None
+    wide_codes: np.ndarray | None = None
+    filled: int = 0
 
     def add(self, ints: np.ndarray, combo: np.ndarray) -> None:
         present = ints[ints != NULL_ID]
@@ -98,13 +105,32 @@ class IdBlocks:
             self.high = top if not self.valid else max(self.high, top)
             self.valid += len(present)
         del present
-        if top - base < int(_NULL32):
+        if self.wide is None and top - base < int(_NULL32):
             offsets = (ints - base).astype(np.uint32)  # an empty id wraps: set below
             offsets[ints == NULL_ID] = _NULL32
             self.parts.append((base, offsets))
-        else:
-            self.parts.append((0, ints))
-        self.combos.append(combo)
+            self.combos.append(combo)
+            return
+        if self.wide is None:  # the first wide block: the compact ones move into the array
+            for earlier, codes in self.blocks(free=True):
+                self._append(earlier, codes)
+        self._append(ints, combo)
+
+    def _append(self, ints: np.ndarray, codes: np.ndarray) -> None:
+        need = self.filled + len(ints)
+        if self.wide is None or self.wide_codes is None:
+            self.wide = np.empty(max(need, 1 << 16), dtype=np.int64)
+            self.wide_codes = np.empty(len(self.wide), dtype=codes.dtype)
+        elif need > len(self.wide):
+            # By a quarter: numpy zero-fills the new part, so spare room is resident memory.
+            size = max(need, len(self.wide) + len(self.wide) // 4)
+            self.wide.resize(size, refcheck=False)  # no view of it is kept
+            self.wide_codes.resize(size, refcheck=False)
+        if codes.dtype.itemsize > self.wide_codes.dtype.itemsize:
+            self.wide_codes = self.wide_codes.astype(codes.dtype)
+        self.wide[self.filled : need] = ints
+        self.wide_codes[self.filled : need] = codes
+        self.filled = need
 
     @staticmethod
     def _ints(base: int, part: np.ndarray) -> np.ndarray:
@@ -117,6 +143,12 @@ class IdBlocks:
     def blocks(self, *, free: bool = False) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Each block's ids as int64 (empty ones :data:`NULL_ID`) and its codes; with ``free``,
         each block is dropped once it is handed out."""
+        if self.wide is not None and self.wide_codes is not None:
+            yield self.wide[: self.filled], self.wide_codes[: self.filled]
+            if free:
+                self.wide = self.wide_codes = None
+                self.filled = 0
+            return
         if not free:
             for (base, part), combo in zip(self.parts, self.combos, strict=True):
                 yield self._ints(base, part), combo
@@ -127,6 +159,31 @@ class IdBlocks:
             base, part = self.parts.pop()
             yield self._ints(base, part), self.combos.pop()
             del part
+
+    def gathered(self, code_dtype: type[np.integer]) -> tuple[np.ndarray, np.ndarray, int]:
+        """Every present id as one int64 array, its codes, and the number of empty ids; the
+        blocks are freed (the wide array becomes the result itself when it holds no empty id)."""
+        wide, codes = self.wide, self.wide_codes
+        if wide is not None and codes is not None:
+            self.wide = self.wide_codes = None
+            wide.resize(self.filled, refcheck=False)
+            codes.resize(self.filled, refcheck=False)
+            valid = wide != NULL_ID
+            null_rows = int(len(wide) - np.count_nonzero(valid))
+            if null_rows:
+                wide, codes = wide[valid], codes[valid]
+            return wide, codes, null_rows
+        ints = np.empty(self.valid, dtype=np.int64)
+        combo = np.empty(self.valid, dtype=code_dtype)
+        filled = null_rows = 0
+        for part, block_codes in self.blocks(free=True):  # each block freed once copied
+            valid = part != NULL_ID
+            count = int(np.count_nonzero(valid))
+            null_rows += len(part) - count
+            ints[filled : filled + count] = part[valid]
+            combo[filled : filled + count] = block_codes[valid]
+            filled += count
+        return ints, combo, null_rows
 
     def texts(self) -> tuple[list[pa.Array], list[np.ndarray]]:
         """The ids back as (canonical) text, nulls for empty ones, and the codes (for the hash
@@ -143,7 +200,7 @@ class IdBlocks:
         Raises ``duplicate_ids`` (a :class:`DatasetError`) for an id on more than one row.
         """
         span = self.high - self.low + 1
-        if self.valid and span <= DENSE_SPAN_PER_ID * self.valid:
+        if self.wide is None and self.valid and span <= DENSE_SPAN_PER_ID * self.valid:
             dense = DenseIndex.build(self, combos)
             if dense is not None:
                 return dense
@@ -236,16 +293,7 @@ class SortedIndex:
     @classmethod
     def build(cls, blocks: IdBlocks, column: str, combos: int) -> SortedIndex:
         """Raises ``duplicate_ids`` for an id on more than one row."""
-        ints = np.empty(blocks.valid, dtype=np.int64)
-        combo = np.empty(blocks.valid, dtype=code_type(combos))
-        filled = null_rows = 0
-        for part, codes in blocks.blocks(free=True):  # each block freed once copied
-            valid = part != NULL_ID
-            count = int(valid.sum())
-            null_rows += len(part) - count
-            ints[filled : filled + count] = part[valid]
-            combo[filled : filled + count] = codes[valid]
-            filled += count
+        ints, combo, null_rows = blocks.gathered(code_type(combos))
         bits = max(int(combo.max()).bit_length(), 1) if len(combo) else 1
         low, high = blocks.low, blocks.high
         separate: np.ndarray | None = None

@@ -136,3 +136,24 @@ def test_a_join_through_either_index_equals_the_pre_joined_file(
     for document in (joined, whole):
         del document["input"], document["warnings"]
     assert joined == whole
+
+
+def test_spread_ids_grow_one_array_that_becomes_the_sorted_index():
+    """Past the first block spanning 2**32, the ids go to one array grown in place (resized
+    several times here), which the sorted index is built in: every id is found with its code."""
+    rng = np.random.default_rng(9)
+    ids = rng.permutation(200_000).astype(np.int64) * 987_654_321_123 - 10**17
+    codes = rng.integers(0, 200, len(ids)).astype(np.uint8)
+    blocks = IdBlocks()
+    blocks.add(np.array([3, NULL_ID, 4], dtype=np.int64), np.array([7, 0, 8], dtype=np.uint8))
+    for start in range(0, len(ids), 10_000):
+        blocks.add(ids[start : start + 10_000], codes[start : start + 10_000])
+    assert blocks.parts == [] and blocks.wide is not None
+    index = blocks.index("id", 200)
+    assert type(index) is SortedIndex and blocks.wide is None
+    queries = pa.array([str(v) for v in ids[::-1]] + ["3", "4", "5", ""])
+    queries = pa.array([None if q == "" else q for q in queries.to_pylist()], pa.string())
+    found, combos = index.lookup(queries)
+    assert found.tolist() == [True] * (len(ids) + 2) + [False, False]
+    assert combos.tolist() == [*codes[::-1].tolist(), 7, 8]
+    assert index.unmatched() == 1  # the empty id
