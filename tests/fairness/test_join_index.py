@@ -157,3 +157,33 @@ def test_spread_ids_grow_one_array_that_becomes_the_sorted_index():
     assert found.tolist() == [True] * (len(ids) + 2) + [False, False]
     assert combos.tolist() == [*codes[::-1].tolist(), 7, 8]
     assert index.unmatched() == 1  # the empty id
+
+
+def test_integer_blocks_then_a_text_id_fall_back_to_the_hash_join(tmp_path, monkeypatch):
+    """Blocks of integer ids (one id empty) are turned back into text when a later block holds
+    an id that is not an integer; the join then equals the pre-joined file."""
+    monkeypatch.setattr(_join, "JOIN_BLOCK_SIZE", 1 << 12)
+    rng = np.random.default_rng(2)
+    ids = [str(i) for i in range(1, 2001)] + [f"A{i}" for i in range(20)]
+    sex = rng.choice(["F", "M"], len(ids)).tolist()
+    p = rng.integers(0, 2, len(ids)).tolist()
+    attributes = ["id,sex", *(f"{i},{s}" for i, s in zip(ids, sex, strict=True))]
+    attributes.insert(10, ",F")  # an empty id, in the first (integer) block
+    (tmp_path / "attr.csv").write_text("\n".join(attributes) + "\n")
+    kept = range(0, len(ids), 2)
+    (tmp_path / "pred.csv").write_text("id,p\n" + "".join(f"{ids[k]},{p[k]}\n" for k in kept))
+    (tmp_path / "joined.csv").write_text("sex,p\n" + "".join(f"{sex[k]},{p[k]}\n" for k in kept))
+    joined = assess(
+        tmp_path / "pred.csv",
+        ColumnMapping(y_pred="p", sensitive=["sex"], id="id"),
+        attributes=tmp_path / "attr.csv",
+        bootstrap_draws=50,
+    ).to_dict()
+    whole = assess(
+        tmp_path / "joined.csv", ColumnMapping(y_pred="p", sensitive=["sex"]), bootstrap_draws=50
+    ).to_dict()
+    assert joined["input"]["join"]["strategy"] == _join.STRATEGY
+    assert joined["input"]["unmatched"] == {"predictions": 0, "attributes": len(ids) // 2 + 1}
+    for document in (joined, whole):
+        del document["input"], document["warnings"]
+    assert joined == whole
