@@ -9,9 +9,15 @@ per person. The predictions are never loaded whole: their blocks stream through 
 into the counting, so memory grows with the number of people, not with the predictions.
 
 - When every attribute id is an integer written canonically (the common case: ``123``, not
-  ``0123``), the index is the sorted array of ids (one ``argsort``; duplicates are adjacent) and
-  each block of predictions is looked up with ``searchsorted``: no hashing of text, file order kept
-  (so error lines stay exact), about 20 bytes per person.
+  ``0123``), no text is kept: each block of ids is stored as 4-byte offsets from its lowest id
+  with 1-byte combination codes (from the first block whose ids span 2**32 or more, every id in
+  one int64 array instead), and the blocks then become, each freed as it is placed, an integer
+  index (``fairness._join_index``): a bitmap of the ids' range with ranks when the ids are dense
+  (at most 6 bytes a person, no sort), else one packed sorted int64 a person, built in that
+  array, looked up with ``searchsorted``. No hashing of text, and the
+  predictions are looked up block by block in file order (so error lines stay exact). At 10M
+  people the whole join peaks at about 270 MB with dense ids, 330 MB with ids spread over int64
+  (bench/README.md).
 - Otherwise it is pyarrow's Acero ``hashjoin`` (C++, multithreaded): built on the attributes
   table, probed by the streamed predictions (a full outer join). Its probe side can queue while
   the build side is hashed, so it holds more memory; rows arrive out of order and carry their
@@ -52,6 +58,14 @@ from ._errors import (
     quote_list,
 )
 from ._inputs import read_input
+from ._join_index import (
+    CANONICAL_INTEGER,
+    DenseIndex,
+    IdBlocks,
+    SortedIndex,
+    canonical_ints,
+    code_type,
+)
 from ._mapping import ColumnMapping
 from ._reader import ColumnPlan
 from ._sniff import Layout
@@ -59,9 +73,13 @@ from ._source import Progress, Source
 
 T = TypeVar("T")
 SORTED_STRATEGY = "sorted index of the attributes' integer ids (searchsorted), predictions streamed"
+DENSE_STRATEGY = "bitmap index of the attributes' integer ids (a dense range), predictions streamed"
 STRATEGY = "hash join: attributes side built in memory (id and attribute combination), predictions streamed"
 _SEP = "\x1f"
-_CANONICAL_INTEGER = r"^(0|-?[1-9][0-9]*)$"
+#: CSV bytes per block of either side. Half the single file's block: the index is resident
+#: meanwhile, and each block's working set (parsed text, lookups, codes) scales with it; at 10M
+#: rows this keeps about 35 MB less resident for the same time.
+JOIN_BLOCK_SIZE = 1 << 19
 
 
 def _ids(text: pa.Array) -> pa.Array:
@@ -85,7 +103,7 @@ class _IdKind:
             present = pc.drop_null(ids)
             if len(present):
                 self.integer = bool(
-                    pc.all(pc.match_substring_regex(present, _CANONICAL_INTEGER)).as_py()
+                    pc.all(pc.match_substring_regex(present, CANONICAL_INTEGER)).as_py()
                 )
 
     @property
@@ -103,32 +121,33 @@ class _Attributes:
     combos: dict[str, int] = field(default_factory=dict)
     rows: int = 0
     kind: _IdKind = field(default_factory=_IdKind)
-    #: The ids as int64 while every id is a canonical integer (the fast path), else None.
-    ints: list[np.ndarray] | None = field(default_factory=list)
+    #: The ids while every id is a canonical integer (the fast path), else None.
+    ints: IdBlocks | None = field(default_factory=IdBlocks)
 
     def add(self, batch: pa.RecordBatch, id_index: int, indices: list[int]) -> None:
         ids = _ids(batch.column(f"c{id_index}"))
         self.kind.see(ids)
-        if self.ints is not None:
-            as_int = _canonical_ints(ids)
-            if as_int is not None:
-                self.ints.append(as_int)  # the text is not kept: it is the integer's
-            else:
-                self.ids = [_as_ids(part) for part in self.ints] + [ids]
-                self.ints = None
-        else:
-            self.ids.append(ids)
         self.rows += batch.num_rows
         if len(indices) == 1:
             joined = batch.column(f"c{indices[0]}")
         else:
             joined = pc.binary_join_element_wise(*[batch.column(f"c{i}") for i in indices], _SEP)
         encoded = joined.dictionary_encode()
+        del joined
         lut = np.array(
             [self.combos.setdefault(v, len(self.combos)) for v in encoded.dictionary.to_pylist()],
-            dtype=np.int32,
-        )
-        self.combo.append(lut[encoded.indices.to_numpy(zero_copy_only=False)])
+            dtype=np.int64,
+        ).astype(code_type(len(self.combos)))
+        combo = lut[encoded.indices.to_numpy(zero_copy_only=False)]
+        if self.ints is not None:
+            as_int = canonical_ints(ids)
+            if as_int is not None:
+                self.ints.add(as_int, combo)  # the text is not kept: it is the integer's
+                return
+            self.ids, self.combo = self.ints.texts()
+            self.ints = None
+        self.ids.append(ids)
+        self.combo.append(combo)
 
     def table(self) -> pa.Table:
         ids = pa.chunked_array(self.ids, type=pa.string())
@@ -143,133 +162,6 @@ class _Attributes:
             pa.array([parts[j] if len(parts) == width else "" for parts in split], pa.string())
             for j in range(width)
         ]
-
-
-_NULL_ID = np.iinfo(np.int64).min
-
-
-def _as_ids(ints: np.ndarray) -> pa.Array:
-    """Integer ids back to their (canonical) text, nulls for :data:`_NULL_ID`."""
-    return pc.cast(pa.array(ints, mask=ints == _NULL_ID), pa.string())
-
-
-_POWERS = 10 ** np.arange(1, 19, dtype=np.int64)
-
-
-def _canonical_ints(ids: pa.Array) -> np.ndarray | None:
-    """The ids as int64 (null ids as :data:`_NULL_ID`) if each is an integer written canonically.
-
-    An id that parses as an integer is canonical when its text is as long as the integer's
-    digits (and its sign): that rejects ``007``, ``+5`` and ``-0`` without printing every
-    integer back to text (what this did before, half the time of reading a predictions block).
-    """
-    try:
-        ints = pc.cast(ids, pa.int64())
-    except pa.ArrowInvalid:
-        return None
-    values: np.ndarray = pc.fill_null(ints, _NULL_ID).to_numpy(zero_copy_only=False)
-    length = pc.fill_null(pc.utf8_length(ids), 0).to_numpy(zero_copy_only=False)
-    negative = values < 0
-    # |int64 min| does not fit: it has the 19 digits of int64 max.
-    magnitude = np.abs(np.where(values == _NULL_ID, np.iinfo(np.int64).max, values))
-    expected = np.searchsorted(_POWERS, magnitude, side="right") + 1 + negative
-    if ids.null_count:
-        expected[~ids.is_valid().to_numpy(zero_copy_only=False)] = 0
-    if not np.array_equal(length, expected):
-        return None
-    return values
-
-
-@dataclass
-class _IntegerIndex:
-    """The attribute ids sorted, for ``searchsorted`` lookups: ordered, bounded, no hashing.
-
-    One int64 per person packs ``(id - low) << bits | combination`` (``bits`` wide enough for
-    the combination codes), sorted: the id part orders it, and the combination rides along, so
-    there is no separate permutation or combination array (at 10M people, 80 MB instead of
-    ~250 MB). Ids spread too widely to pack are the rare case; they keep ``bits`` = 0 and a
-    separate combination array in id order.
-    """
-
-    packed: np.ndarray
-    bits: int
-    low: int
-    hit: np.ndarray
-    null_rows: int
-    combo: np.ndarray | None = None
-
-    @classmethod
-    def build(cls, ints: np.ndarray, combo: np.ndarray, column: str) -> _IntegerIndex:
-        valid = ints != _NULL_ID
-        null_rows = int(len(ints) - valid.sum())
-        if null_rows:
-            ints, combo = ints[valid], combo[valid]
-        del valid
-        bits = max(int(combo.max()).bit_length(), 1) if len(combo) else 1
-        low = int(ints.min()) if len(ints) else 0
-        high = int(ints.max()) if len(ints) else 0
-        separate: np.ndarray | None = None
-        if high - low < 1 << (62 - bits):
-            ints -= low  # in place: the ids become the packed keys, no second 10M array
-            ints <<= bits
-            ints |= combo
-            del combo
-            ints.sort()
-        else:
-            order = np.argsort(ints, kind="stable")
-            ints, separate, bits, low = ints[order], combo[order], 0, 0
-            del order
-        index = cls(ints, bits, low, np.zeros(len(ints), dtype=bool), null_rows, separate)
-        index._check_duplicates(column)
-        return index
-
-    def _ids(self, start: int = 0, stop: int | None = None) -> np.ndarray:
-        return (self.packed[start:stop] >> self.bits) + self.low
-
-    def _check_duplicates(self, column: str) -> None:
-        # By blocks of 1M: a whole-array comparison would make two more 10M temporaries.
-        step, repeated = 1 << 20, []
-        for start in range(0, max(len(self.packed) - 1, 0), step):
-            ids = self._ids(start, start + step + 1)
-            repeated.append(ids[1:][ids[1:] == ids[:-1]])
-        found = np.unique(np.concatenate(repeated)) if repeated else np.zeros(0, np.int64)
-        if len(found):
-            ids = self._ids()
-            shown = [f"{v} ({int((ids == v).sum())} rows)" for v in found[:10]]
-            raise dataset_error(
-                DUPLICATE_IDS, column=column, count=len(found),
-                values=quote_list(shown) + (f" and {len(found) - 10} more" if len(found) > 10 else ""),
-            )  # fmt: skip
-
-    def lookup(self, ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-        """(matched mask, combination of each matched id) for one block of prediction ids."""
-        ints = _canonical_ints(ids)
-        if ints is None:  # some ids are not canonical integers: those match nothing
-            canonical = pc.fill_null(pc.match_substring_regex(ids, _CANONICAL_INTEGER), False)
-            mask = canonical.to_numpy(zero_copy_only=False)
-            ints = np.full(len(ids), _NULL_ID, dtype=np.int64)
-            if mask.any():
-                ints[mask] = pc.cast(ids.filter(canonical), pa.int64()).to_numpy()
-        if not len(self.packed):
-            return np.zeros(len(ints), dtype=bool), np.zeros(0, dtype=np.int32)
-        if self.bits:
-            span = (1 << (63 - self.bits)) - 1
-            offset = ints - self.low  # wraps only for ids 2**63 apart: then negative
-            usable = (ints != _NULL_ID) & (ints >= self.low) & (offset >= 0) & (offset <= span)
-            query = np.where(usable, offset, 0) << self.bits
-        else:
-            usable, query = ints != _NULL_ID, ints
-        position = np.minimum(np.searchsorted(self.packed, query), len(self.packed) - 1)
-        stored = self.packed[position]
-        found = usable & ((stored >> self.bits) == (query >> self.bits))
-        matched = position[found]
-        self.hit[matched] = True
-        if self.combo is not None:
-            return found, self.combo[matched]
-        return found, (stored[found] & ((1 << self.bits) - 1)).astype(np.int32)
-
-    def unmatched(self) -> int:
-        return int(len(self.hit) - self.hit.sum()) + self.null_rows
 
 
 def _duplicates(ids: pa.ChunkedArray, column: str) -> None:
@@ -343,16 +235,15 @@ def join_input(
 
     side, attributes_info, _ = read_input(
         attributes, plan_attributes, read_attributes, max_columns=max_columns,
-        extra=lambda layout: [build["id"]],
+        extra=lambda layout: [build["id"]], block_size=JOIN_BLOCK_SIZE,
     )  # fmt: skip
-    index: _IntegerIndex | None = None
+    # The attributes' text and parsing buffers are garbage now: give them back before the index
+    # is built and the predictions stream (mimalloc keeps freed pages otherwise).
+    pa.default_memory_pool().release_unused()
+    index: DenseIndex | SortedIndex | None = None
     if side.ints is not None:
-        ints = np.concatenate(side.ints) if side.ints else np.zeros(0, dtype=np.int64)
-        side.ints = []  # the blocks are freed as soon as they are one array
-        combo = np.concatenate(side.combo) if side.combo else np.zeros(0, dtype=np.int32)
-        side.combo = []
-        index = _IntegerIndex.build(ints, combo, id_column)
-        del ints, combo
+        index = side.ints.index(id_column, len(side.combos))
+        side.ints = None
         table = None
     else:
         table = side.table()
@@ -502,7 +393,7 @@ def join_input(
 
     result, info, layout = read_input(
         source, plan_predictions, probe, progress=progress, max_columns=max_columns,
-        extra=lambda layout: [facts["id"]],
+        extra=lambda layout: [facts["id"]], block_size=JOIN_BLOCK_SIZE,
     )  # fmt: skip
     seen = facts.get(
         "seen", {"rows": 0, "unmatched_predictions": 0, "unmatched_attributes": side.rows}
@@ -521,7 +412,11 @@ def join_input(
     }  # fmt: skip
     info["join"] = {
         "id_column": id_column,
-        "strategy": SORTED_STRATEGY if index is not None else STRATEGY,
+        "strategy": STRATEGY
+        if index is None
+        else DENSE_STRATEGY
+        if isinstance(index, DenseIndex)
+        else SORTED_STRATEGY,
         "predictions_rows": seen["rows"],
         "attributes_rows": side.rows,
         "matched_rows": matched_rows,

@@ -642,11 +642,9 @@ class MappingForm(forms.Form):
                 ),
                 "check_groups",
             ),
-            Div(
-                HTML('{% include "audits/includes/run_gate_checks.html" %}'),
-                Fieldset("Extra checks (optional)", *extra),
-                data_tasks="binary",
-            ),
+            # Every task's gates are listed; the include shows those of the chosen task.
+            HTML('{% include "audits/includes/run_gate_checks.html" %}'),
+            Fieldset("Extra checks (optional)", *extra, data_tasks="binary"),
         )
         return helper
 

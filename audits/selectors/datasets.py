@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from audits.models import Answer, Audit, Dataset, DatasetKind, FairnessRun, RunStatus
 from audits.models.datasets import STALE_CODE, STALE_MESSAGE, stale_cutoff
 from audits.permissions import Action
-from checklists.gates import RUN_KIND_TEXT, gate_run_kind
+from checklists.gates import RUN_KIND_TEXT, gate_run_kind, gate_task
 from checklists.models import AnswerKind, Question
 
 from .audits import audit_get_for_user
@@ -101,11 +101,14 @@ def gate_question_get(audit: Audit, *, question_pk: int) -> Question:
     )
 
 
-def gate_answers(audit: Audit, *, kind: str | None = None) -> list[tuple[Question, Answer | None]]:
+def gate_answers(
+    audit: Audit, *, kind: str | None = None, task: str | None = None
+) -> list[tuple[Question, Answer | None]]:
     """Every gate question of the audit with its answer (None when unanswered), in checklist order.
 
     With `kind` (a dataset kind), only the gates that runs of that kind answer (a run page lists
-    its own: an LLM run never answers a predictions gate).
+    its own: an LLM run never answers a predictions gate); with `task` too, a predictions gate
+    only when it is of that task (a binary run never answers a regression gate).
     """
     questions = audit.checklist_version.questions.filter(answer_kind=AnswerKind.GATE)
     answers = {
@@ -118,7 +121,12 @@ def gate_answers(audit: Audit, *, kind: str | None = None) -> list[tuple[Questio
     if kind is None:
         return pairs
     llm = kind == DatasetKind.LLM
-    return [(q, a) for q, a in pairs if (gate_run_kind(q.gate) == RUN_KIND_TEXT) == llm]
+    return [
+        (q, a)
+        for q, a in pairs
+        if (gate_run_kind(q.gate) == RUN_KIND_TEXT) == llm
+        and (llm or task is None or gate_task(q.gate) == task)
+    ]
 
 
 def datasets_for_audit(audit: Audit) -> QuerySet[Dataset]:

@@ -9,14 +9,17 @@ straddles the threshold: more data, or a reviewer's override with a justificatio
 A document stored before verdicts existed is read by its point comparison (`passed`), as then.
 """
 
+from collections.abc import Collection, Iterable
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from audits.labels import INCONCLUSIVE_LABEL
-from audits.models import Answer, Audit, Evidence, FairnessRun
+from audits.models import Answer, Audit, DatasetKind, Evidence, FairnessRun, RunStatus
 from audits.reports.run.checks import check_verdict, drivers_text, same_check, unique_checks
 from audits.reports.run.numbers import digits_for, interval_text
 from audits.scoring import GATE_FAIL, GATE_INCONCLUSIVE, GATE_PASS
@@ -31,6 +34,7 @@ from checklists.gates import (
     gate_task,
 )
 from checklists.models import AnswerKind, Question
+from fairness import TASKS
 from fairness.text import COMPARISON_METRICS as TEXT_COMPARISON_METRICS
 
 NOT_APPLICABLE = "na"
@@ -84,8 +88,19 @@ def gate_questions(
 def gate_checks(audit: Audit, *, kind: str = PREDICTIONS, task: str = "binary") -> list[dict]:
     """One engine check per distinct gate of that kind (and task, for predictions): what every
     run of the kind must evaluate. A multiclass gate's class rides along as "class"."""
+    return _checks_of(gate_questions(audit, kind=kind, task=task))
+
+
+def gate_checks_by_task(audit: Audit) -> list[tuple[str, list[dict]]]:
+    """Each task's predictions gate checks (as `gate_checks` gives them), in `fairness.TASKS`
+    order, from one query: the mapping page lists those of the task chosen there."""
+    questions = gate_questions(audit, kind=PREDICTIONS)
+    return [(task, _checks_of(q for q in questions if gate_task(q.gate) == task)) for task in TASKS]
+
+
+def _checks_of(questions: Iterable[Question]) -> list[dict]:
     checks: list[dict] = []
-    for question in gate_questions(audit, kind=kind, task=task):
+    for question in questions:
         gate = question.gate or {}
         check = {k: gate.get(k) for k in ("metric", "comparison", "threshold")}
         if gate.get("class") is not None:
@@ -93,6 +108,28 @@ def gate_checks(audit: Audit, *, kind: str = PREDICTIONS, task: str = "binary") 
         if not any(same_check(check, c) for c in checks):
             checks.append({**check, "source": "gate", "question": question.code})
     return checks
+
+
+def tasks_with_runs(audit: Audit) -> set[str]:
+    """The tasks of the audit's successful predictions runs (binary for a document naming none),
+    in one query: a gate of another task waits for a run of its own (see `gate_waiting_task`)."""
+    tasks = (
+        FairnessRun.objects.filter(
+            dataset__audit=audit, dataset__kind=DatasetKind.PREDICTIONS, status=RunStatus.SUCCEEDED
+        )
+        .annotate(task=KT("result__task"))
+        .order_by()  # no ordering columns in the DISTINCT
+        .values_list("task", flat=True)
+        .distinct()
+    )
+    return {task or "binary" for task in tasks}
+
+
+def gate_waiting_task(gate: dict | None, tasks: Collection[str]) -> str | None:
+    """The task a predictions gate waits for when no run of it exists among `tasks` (None for an
+    LLM gate, or when such a run exists)."""
+    task = gate_task(gate) if gate_kind(gate) == PREDICTIONS else None
+    return task if task is not None and task not in tasks else None
 
 
 def _is_number(value: object) -> bool:

@@ -21,9 +21,11 @@ from audits.services.answers import (
     answers_save,
 )
 from audits.services.evidence import evidence_add
+from audits.services.gates import gate_waiting_task, tasks_with_runs
 from audits.uploads import LimitedUploadHandler
 from audits.views.common import AuthenticatedHttpRequest
 from audits.views.context import audit_page_context
+from checklists.models import AnswerKind
 
 
 @csrf_exempt  # outermost, so the CSRF check below runs only after the upload handler is in place
@@ -160,6 +162,7 @@ def _side_action(
 
 def _items(questions, answers, forms_, conflicts, evidence, evidence_forms, audit) -> list[dict]:
     forms_by_question = {f.question.pk: f for f in forms_}
+    waiting = _waiting_tasks(audit, questions)
     return [
         {
             "question": q,
@@ -170,9 +173,21 @@ def _items(questions, answers, forms_, conflicts, evidence, evidence_forms, audi
             "evidence": evidence.get(q.pk, []),
             "evidence_form": evidence_forms.get(q.pk)
             or EvidenceForm(audit=audit, prefix=inline_prefix(q), fixed_question=q),
+            "waiting_task": waiting.get(q.pk),
         }
         for q in questions
     ]
+
+
+def _waiting_tasks(audit: Audit, questions) -> dict[int, str]:
+    """For each gate question of the page whose task has no successful run yet, that task (one
+    query, and none on a page without gates): its answer waits for a run of that task."""
+    gates = [q for q in questions if q.answer_kind == AnswerKind.GATE]
+    if not gates:
+        return {}
+    tasks = tasks_with_runs(audit)
+    waiting = {q.pk: gate_waiting_task(q.gate, tasks) for q in gates}
+    return {pk: task for pk, task in waiting.items() if task}
 
 
 def _rebase_on_current(post, questions, conflict: AnswerConflict):

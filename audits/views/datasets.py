@@ -147,7 +147,8 @@ def dataset_map(request: AuthenticatedHttpRequest, pk: int, dataset_pk: int) -> 
         "sql_problem": sql_problem,
         "dialect_note": DIALECT_NOTE,
         "attributes_form": AttributesUploadForm(max_bytes=settings.DATASET_MAX_BYTES),
-        "gate_checks": gate_services.gate_checks(dataset.audit),
+        # Each task's gates; the page shows the chosen task's (and switches with the task).
+        "gate_check_groups": gate_services.gate_checks_by_task(dataset.audit),
         "delimiter_name": _format_name(dataset),
         "page_title": f"Map {dataset.original_name}",
     }
@@ -255,7 +256,9 @@ def _llm_dataset_map(request: AuthenticatedHttpRequest, dataset: Dataset) -> Htt
         "audit": dataset.audit,
         "dataset": dataset,
         "form": form,
-        "gate_checks": gate_services.gate_checks(dataset.audit, kind=gate_services.LLM),
+        "gate_check_groups": [
+            (None, gate_services.gate_checks(dataset.audit, kind=gate_services.LLM))
+        ],
         "format_name": FORMAT_NAMES.get(file_format, file_format),
         "delimiter_name": DELIMITER_NAMES.get(dataset.preview.get("delimiter"), "comma")
         if file_format == "csv"
@@ -315,7 +318,7 @@ def run_detail(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> HttpR
         "screening": SCREENING,
         "min_group_size": (run.config.get("options") or {}).get("min_group_size")
         or DEFAULT_MIN_GROUP_SIZE,
-        "gate_answers": gate_answers(audit, kind=run.kind)
+        "gate_answers": gate_answers(audit, kind=run.kind, task=gate_services.run_task(run))
         if run.status == RunStatus.SUCCEEDED
         else [],
         "progress_label": run_progress_label(run),

@@ -14,7 +14,7 @@ from audits.models import Answer, AuditStatus, Dataset, FairnessRun, RunStatus
 from audits.services.datasets import run_create
 from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
 from tests.audits.dataset_fixtures import biased_csv, fair_csv, gated_version, stored_files
-from tests.audits.services.test_task_gates import CLASS_GATE, multiclass_csv
+from tests.audits.task_gate_data import CLASS_GATE, multiclass_csv
 
 from .conftest import error_code
 

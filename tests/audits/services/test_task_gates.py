@@ -4,52 +4,16 @@ app does, answers the checklist gates of its task and leaves the others unanswer
 
 import pytest
 
-from audits.models import Answer, RunStatus
-from audits.services.datasets import run_create
+from audits.models import Answer, FairnessRun, RunStatus
+from audits.services.gates import gate_checks_by_task, gate_waiting_task, tasks_with_runs
 from tests.audits.dataset_fixtures import *  # noqa: F403  (the datasets fixtures apply here)
 from tests.audits.dataset_fixtures import gated_version
-
-MAE_GATE = {
-    "metric": "mean_absolute_error_ratio",
-    "comparison": ">=",
-    "threshold": 0.8,
-    "task": "regression",
-}
-BINARY_GATE = {"metric": "demographic_parity_ratio", "comparison": ">=", "threshold": 0.8}
-CLASS_GATE = {
-    "metric": "demographic_parity_ratio",
-    "comparison": ">=",
-    "threshold": 0.8,
-    "task": "multiclass",
-    "class": "B",
-}
-
-
-def regression_csv() -> bytes:
-    """`sex,target,predicted`: 100 rows per sex, every prediction off by 5: MAE ratio 1."""
-    lines = ["sex,target,predicted"]
-    for i in range(200):
-        target = 100 + i % 50
-        lines.append(f"{'MF'[i % 2]},{target},{target + (5 if i % 4 < 2 else -5)}")
-    return ("\n".join(lines) + "\n").encode()
-
-
-def multiclass_csv() -> bytes:
-    """`sex,target,predicted` over classes A, B, C: B predicted for 30% of M, 15% of F.
-
-    Class B's demographic parity ratio is 0.15 / 0.30 = 0.5.
-    """
-    lines = ["sex,target,predicted"]
-    for sex, b_share in (("M", 120), ("F", 60)):
-        for i in range(400):
-            pred = "B" if i < b_share else ("A" if i % 2 else "C")
-            lines.append(f"{sex},{'ABC'[i % 3]},{pred}")
-    return ("\n".join(lines) + "\n").encode()
+from tests.audits.task_gate_data import CLASS_GATE, TASK_GATES, run_task_file
 
 
 @pytest.fixture
 def checklist_version(db):
-    return gated_version({"FAIR-G1": BINARY_GATE, "FAIR-R1": MAE_GATE, "FAIR-M1": CLASS_GATE})
+    return gated_version(TASK_GATES)
 
 
 def _answers(audit) -> dict[str, Answer]:
@@ -58,16 +22,10 @@ def _answers(audit) -> dict[str, Answer]:
     }
 
 
-def _run(dataset, user, *, task: str):
-    """Map the upload as the mapping page does for the task and run it in-process."""
-    mapping = {"y_true": "target", "y_pred": "predicted", "score": None, "sensitive": ["sex"]}
-    return run_create(dataset=dataset, user=user, mapping=mapping, options={}, task=task)
-
-
 def test_a_regression_run_answers_the_regression_gate_and_leaves_the_binary_one(
     make_dataset, audit, owner
 ):
-    run = _run(make_dataset(regression_csv(), "loans.csv"), owner, task="regression")
+    run = run_task_file(make_dataset, owner, task="regression")
     assert run.status == RunStatus.SUCCEEDED, run.error_message
     answers = _answers(audit)
     assert set(answers) == {"FAIR-R1"}  # the binary and multiclass gates wait for their runs
@@ -81,7 +39,7 @@ def test_a_regression_run_answers_the_regression_gate_and_leaves_the_binary_one(
 
 
 def test_a_multiclass_run_answers_the_class_gate_and_names_the_class(make_dataset, audit, owner):
-    run = _run(make_dataset(multiclass_csv(), "triage.csv"), owner, task="multiclass")
+    run = run_task_file(make_dataset, owner, task="multiclass")
     assert run.status == RunStatus.SUCCEEDED, run.error_message
     answers = _answers(audit)
     assert set(answers) == {"FAIR-M1"}
@@ -96,7 +54,7 @@ def test_a_gate_on_every_class_names_each_class_it_read(make_dataset, audit, own
     every_class = {k: v for k, v in CLASS_GATE.items() if k != "class"}
     audit.checklist_version = gated_version({"FAIR-M2": every_class})
     audit.save()
-    run = _run(make_dataset(multiclass_csv(), "triage.csv"), owner, task="multiclass")
+    run = run_task_file(make_dataset, owner, task="multiclass")
     answer = _answers(audit)["FAIR-M2"]
     assert answer.value == "fail"  # class B decides; A and C may pass
     lines = [line for line in answer.note_md.splitlines() if line.startswith("- class")]
@@ -105,3 +63,70 @@ def test_a_gate_on_every_class_names_each_class_it_read(make_dataset, audit, own
         '- class "B"',
         '- class "C"',
     ], run.result["checks"]
+
+
+@pytest.mark.parametrize(
+    ("task", "expected"),
+    [
+        ("binary", [("demographic_parity_ratio", None, "FAIR-G1")]),
+        ("regression", [("mean_absolute_error_ratio", None, "FAIR-R1")]),
+        ("multiclass", [("demographic_parity_ratio", "B", "FAIR-M1")]),
+    ],
+)
+def test_a_run_is_configured_with_the_gates_of_its_task_only(make_dataset, owner, task, expected):
+    run = run_task_file(make_dataset, owner, task=task)
+    assert run.status == RunStatus.SUCCEEDED, run.error_message
+    gates = [c for c in run.config["checks"] if c["source"] == "gate"]
+    assert [(c["metric"], c.get("class"), c["question"]) for c in gates] == expected
+
+
+def test_gate_checks_by_task_gives_each_tasks_gates_in_one_query(audit, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        groups = gate_checks_by_task(audit)
+    assert [(task, [c["question"] for c in checks]) for task, checks in groups] == [
+        ("binary", ["FAIR-G1"]),
+        ("regression", ["FAIR-R1"]),
+        ("multiclass", ["FAIR-M1"]),
+    ]
+    assert dict(groups)["multiclass"][0]["class"] == "B"
+
+
+def test_tasks_with_runs_counts_successful_predictions_runs_in_one_query(
+    make_dataset, audit, owner, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        assert tasks_with_runs(audit) == set()
+    run_task_file(make_dataset, owner, task="binary")
+    failed = run_task_file(make_dataset, owner, task="multiclass")
+    FairnessRun.objects.filter(pk=failed.pk).update(status=RunStatus.FAILED)
+    assert tasks_with_runs(audit) == {"binary"}
+    run_task_file(make_dataset, owner, task="regression")
+    with django_assert_num_queries(1):
+        assert tasks_with_runs(audit) == {"binary", "regression"}
+
+
+def test_a_document_without_a_task_is_a_binary_run(make_dataset, audit, owner):
+    run = run_task_file(make_dataset, owner, task="binary")
+    FairnessRun.objects.filter(pk=run.pk).update(result={"schema": "fairness-report/1"})
+    assert tasks_with_runs(audit) == {"binary"}
+
+
+@pytest.mark.parametrize(
+    ("gate", "tasks", "waiting"),
+    [
+        (TASK_GATES["FAIR-R1"], {"binary"}, "regression"),
+        (TASK_GATES["FAIR-R1"], {"binary", "regression"}, None),
+        (CLASS_GATE, set(), "multiclass"),
+        (TASK_GATES["FAIR-G1"], {"regression"}, "binary"),
+        (TASK_GATES["FAIR-G1"], {"binary"}, None),
+        # A regression-only metric without "task" is a regression gate (checklists.gates).
+        (
+            {"metric": "mean_absolute_error_ratio", "comparison": ">=", "threshold": 0.8},
+            set(),
+            "regression",
+        ),
+        ({"metric": "refusal_rate_ratio", "comparison": ">=", "threshold": 0.8}, set(), None),
+    ],
+)
+def test_a_gate_waits_for_a_run_of_its_own_task(gate, tasks, waiting):
+    assert gate_waiting_task(gate, tasks) == waiting
