@@ -52,14 +52,15 @@ def report_outline(report: AuditReport) -> list[dict]:
     """The chapters and their sections, numbered, for the table of contents and the headings.
 
     Each chapter says whether it `flow`s on from the previous one in print rather than starting
-    a page: the principle chapters after the first (each ends anywhere on its last page, and a
-    fresh page for each left pages with one question on them), the appendix, and any short
-    chapter.
+    a page: the principle chapters (the summary and each principle end anywhere on their last
+    page, and a fresh page for each left pages with one question, or the summary's last two
+    lines, on them), the appendix, and any short chapter. The summary (after the contents) and a
+    fairness analysis with runs start a page.
     """
     chapters: list[dict[str, Any]] = [_chapter("summary", "1", "Executive summary")]
     for index, principle in enumerate(report.principles, start=2):
         chapters.append(
-            _chapter(f"principle-{principle.code}", str(index), principle.name, flow=index > 2)
+            _chapter(f"principle-{principle.code}", str(index), principle.name, flow=True)
         )
     number = len(report.principles) + 2
     runs = [
