@@ -3,10 +3,12 @@
 Each chart is one grouping and one rate: a horizontal bar per group with its 95% interval, the
 reference group's rate as a line and, for selection rate, the four-fifths screen as a dashed line.
 Labels stay SVG text (`svg.fonttype = "none"`), so they are searchable, accessible and readable
-back from a PDF; matplotlib escapes them, so a group called `<script>` is shown, never run. A
-fixed `svg.hashsalt` and no date make the same data give the same bytes.
+back from a PDF; matplotlib escapes them, so a group called `<script>` is shown, never run. The
+`svg.hashsalt` is derived from the chart's data (`chart_rc`) and no date is written, so the same
+data give the same bytes, and two charts inlined in one page never share an element id.
 """
 
+import hashlib
 import html
 import io
 import math
@@ -49,6 +51,28 @@ _MAX_LABEL = 40
 
 
 _WIDTH_IN = 6.4
+# Bar rows: roomy for a few groups, down to _MIN_ROW_IN for many, so that 40 groups still fit
+# on one A4 page (the stylesheet also caps a chart's printed height).
+_ROW_IN = 0.38
+_MIN_ROW_IN = 0.22
+_ROWS_HEIGHT_IN = 6.4
+# Right end of the value axis, as a multiple of the largest value or whisker end: room for the
+# value label past the longest whisker.
+_X_HEADROOM = 1.12
+
+
+def chart_rc(key: str) -> "dict[RcKeyType, Any]":
+    """The rc settings of one chart. matplotlib names the SVG's clip paths and glyphs by hashing
+    their content with `svg.hashsalt`: a salt shared by every chart gives two charts with the same
+    axes the same ids, which clash once both are inlined in one HTML page. A salt derived from the
+    chart's own data (`key`) keeps ids unique per chart and the output deterministic."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return {**_RC, "svg.hashsalt": f"fairness-workbench-{digest}"}
+
+
+def row_height(rows: int) -> float:
+    """Inches per bar: `_ROW_IN` while the rows fit in `_ROWS_HEIGHT_IN`, less past that."""
+    return max(_MIN_ROW_IN, min(_ROW_IN, _ROWS_HEIGHT_IN / max(rows, 1)))
 
 
 def grouping_rate_chart(
@@ -76,8 +100,8 @@ def grouping_rate_chart(
         return ""
     name = RATE_METRICS.get(metric) or _OTHER_RATES.get(metric) or metric.replace("_", " ")
     title = f"{name.capitalize() if metric not in RATE_METRICS else name} by {grouping['name']}"
-    with matplotlib.rc_context(_RC):
-        height = 1.6 + 0.38 * len(rows)
+    with matplotlib.rc_context(chart_rc(repr((title, rows, reference, four_fifths)))):
+        height = 1.6 + row_height(len(rows)) * len(rows)
         figure = Figure(figsize=(_WIDTH_IN, height))
         # Fixed margins sized from the labels: as readable as a constrained layout, and about half
         # the drawing time, which matters for a report with many groupings.
@@ -85,9 +109,10 @@ def grouping_rate_chart(
         left = min(0.58, (0.2 + 0.072 * longest) / _WIDTH_IN)
         figure.subplots_adjust(left=left, right=0.96, top=1 - 0.38 / height, bottom=0.78 / height)
         axes = figure.add_subplot()
-        _draw_bars(axes, rows)
+        right = _axis_end(rows, reference)
+        _draw_bars(axes, rows, right=right)
         _draw_reference(axes, metric, reference, four_fifths)
-        axes.set_xlim(0, 1)
+        axes.set_xlim(0, right)
         axes.set_ylim(len(rows) - 0.5, -0.5)
         axes.set_xlabel(f"{name} (bars: 95% interval)")
         axes.set_title(title, loc="left", fontsize=10, parse_math=False)
@@ -102,9 +127,19 @@ def grouping_rate_chart(
     return _inline(svg[svg.index("<svg") :], label=title)  # no XML prolog: it is inlined in HTML
 
 
+_ID = re.compile(r'\sid="([^"]+)"')
+_REFERENCE = re.compile(r'(?:href="|url\()#([^")]+)')
+
+
 def _inline(svg: str, *, label: str | None = None) -> str:
     """Let the chart scale to its container (its viewBox keeps the proportions), name its role
-    and, given a label, its accessible name (escaped: a group's name is data)."""
+    and, given a label, its accessible name (escaped: a group's name is data).
+
+    matplotlib also names its groups `figure_1`, `axes_1`, `line2d_1`... in every chart; nothing
+    refers to them, and inlined side by side they would repeat in the page: they are dropped, so
+    the only ids left are the referenced ones, salted per chart (`chart_rc`)."""
+    referenced = set(_REFERENCE.findall(svg))
+    svg = _ID.sub(lambda m: m.group(0) if m.group(1) in referenced else "", svg)
     head, rest = svg.split(">", 1)
     head = re.sub(r'\s(?:width|height)="[^"]*"', "", head)
     name = f' aria-label="{html.escape(label, quote=True)}"' if label else ""
@@ -142,8 +177,18 @@ def _row(group: dict, metric: str, reference_group: str | None) -> dict:
     }
 
 
-def _draw_bars(axes, rows: list[dict]) -> None:
+def _axis_end(rows: list[dict], reference: float | None) -> float:
+    """The value axis ends past the largest value, whisker end or reference line (rates: at most
+    1 before the headroom), so the value labels drawn past the whiskers stay inside the chart."""
+    ends = [row["interval"][1] if row["interval"] else row["value"] or 0.0 for row in rows]
+    if _finite(reference):
+        ends.append(reference)
+    return max(max(ends), 0.05) * _X_HEADROOM
+
+
+def _draw_bars(axes, rows: list[dict], *, right: float) -> None:
     positions = list(range(len(rows)))
+    gap = right * 0.012  # between a whisker's end and its value label
     for position, row in zip(positions, rows, strict=True):
         value = row["value"] or 0.0
         colour = _EXCLUDED if row["excluded"] else (_REFERENCE_BAR if row["reference"] else _BAR)
@@ -159,9 +204,17 @@ def _draw_bars(axes, rows: list[dict]) -> None:
         if row["interval"] is not None:
             draw_whisker(axes, value, position, row["interval"])
         text = "—" if row["value"] is None else f"{row['value']:.3f}"
-        right = row["interval"][1] if row["interval"] else value
+        end = max(row["interval"][1], value) if row["interval"] else value
+        # Past the whisker's cap, on a small white box: never on the whisker or a reference line.
         axes.text(
-            min(right + 0.01, 0.93), position, text, va="center", fontsize=8, parse_math=False
+            end + gap,
+            position,
+            text,
+            va="center",
+            fontsize=8,
+            parse_math=False,
+            zorder=5,
+            bbox={"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none"},
         )
     axes.set_yticks(positions, [row["label"] for row in rows], parse_math=False)
 
@@ -242,7 +295,7 @@ def neg_distribution_chart(histogram: dict, *, reference: str | None = None) -> 
         return ""
     title = "VADER neg score distribution by group"
     centres = [(i + 0.5) / bins for i in range(bins)]
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(chart_rc(repr((title, sorted(counts.items()), reference)))):
         figure = Figure(figsize=(_WIDTH_IN, 3.4))
         figure.subplots_adjust(left=0.1, right=0.97, top=0.88, bottom=0.3)
         axes = figure.add_subplot()

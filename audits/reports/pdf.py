@@ -21,6 +21,7 @@ from .builder import AuditReport
 from .coverage import report_coverage
 from .gc_passes import fewer_gc_passes
 from .run.groupings import SCREENING
+from .signoff import report_signoff
 
 PDF_TEMPLATE = "reports/audit_report.html"
 PAGE_TEMPLATE = "reports/audit_report_page.html"
@@ -42,49 +43,67 @@ def report_filename(audit_id: int, title: str, extension: str, suffix: str = "")
     return f"audit-{audit_id}-{slug}{suffix}.{extension}"
 
 
+# Chapters at most this many table rows long are short: they follow the previous chapter on its
+# page instead of starting a new one (a page holding three lines reads as a mistake in print).
+SHORT_CHAPTER_ROWS = 12
+
+
 def report_outline(report: AuditReport) -> list[dict]:
-    """The chapters and their sections, numbered, for the table of contents and the headings."""
-    chapters: list[dict[str, Any]] = [
-        {"id": "summary", "number": "1", "title": "Executive summary", "children": []}
-    ]
+    """The chapters and their sections, numbered, for the table of contents and the headings.
+
+    Each chapter says whether it `flow`s on from the previous one in print rather than starting
+    a page: the principle chapters (the summary and each principle end anywhere on their last
+    page, and a fresh page for each left pages with one question, or the summary's last two
+    lines, on them), the appendix, and any short chapter. The summary (after the contents) and a
+    fairness analysis with runs start a page.
+    """
+    chapters: list[dict[str, Any]] = [_chapter("summary", "1", "Executive summary")]
     for index, principle in enumerate(report.principles, start=2):
         chapters.append(
-            {
-                "id": f"principle-{principle.code}",
-                "number": str(index),
-                "title": principle.name,
-                "children": [],
-            }
+            _chapter(f"principle-{principle.code}", str(index), principle.name, flow=True)
         )
     number = len(report.principles) + 2
     runs = [
         {
             "id": f"run-{run.id}",
             "number": f"{number}.{i}",
-            "title": f"Run {run.number}: {run.dataset_name}",
+            "title": f"{run.name}: {run.dataset_name}",
         }
         for i, run in enumerate(report.succeeded_runs, start=1)
     ]
     chapters.append(
-        {"id": "fairness", "number": str(number), "title": "Fairness analysis", "children": runs}
+        _chapter("fairness", str(number), "Fairness analysis", children=runs, flow=not runs)
     )
+    if report.comparison is not None:
+        number += 1
+        rows = len(report.comparison.questions) + len(report.comparison.principles)
+        chapters.append(
+            _chapter(
+                "compare",
+                str(number),
+                "Compared with the earlier audit",
+                flow=rows <= SHORT_CHAPTER_ROWS,
+            )
+        )
+    review_rows = len(report.reviews) + len(report.actions)
     chapters.append(
-        {
-            "id": "reviews",
-            "number": str(number + 1),
-            "title": "Review history and actions",
-            "children": [],
-        }
+        _chapter(
+            "reviews",
+            str(number + 1),
+            "Review history and actions",
+            flow=review_rows <= SHORT_CHAPTER_ROWS,
+        )
     )
-    chapters.append(
-        {
-            "id": "appendix",
-            "number": "A",
-            "title": "Appendix: method and provenance",
-            "children": [],
-        }
-    )
+    # The appendix always runs over pages, so it starts right after the sign-off block: a page break
+    # before it left the sign-off, or the last lines of the reviews, alone on a page.
+    chapters.append(_chapter("appendix", "A", "Appendix: method and provenance", flow=True))
     return chapters
+
+
+def _chapter(
+    id: str, number: str, title: str, *, children: list | None = None, flow: bool = False
+) -> dict[str, Any]:
+    return {"id": id, "number": number, "title": title, "children": children or [], "flow": flow}
 
 
 def report_context(report: AuditReport, *, for_print: bool) -> dict:
@@ -128,13 +147,16 @@ def report_context(report: AuditReport, *, for_print: bool) -> dict:
         "for_print": for_print,
         "outline": outline,
         "numbers": numbers,
+        "flows": {chapter["id"] for chapter in outline if chapter["flow"]},
         "principle_numbers": [
-            (principle, numbers[f"principle-{principle.code}"]) for principle in report.principles
+            (principle, numbers[f"principle-{principle.code}"], f"principle-{principle.code}")
+            for principle in report.principles
         ],
         "run_blocks": run_blocks,
         "other_runs": [run for run in report.runs if not run.succeeded],
         "screening": SCREENING,
         "json_snapshot": report.snapshot("json"),
+        "signoff": report_signoff(report, for_print=for_print),
         "coverage": report_coverage(report),
         "radar_url": chart("radar", report.radar_svg),
         "status_badge": STATUS_BADGES.get(report.status, ("secondary", "•")),

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import matplotlib
 
+from audits.reports.charts import chart_rc
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -16,7 +18,6 @@ if TYPE_CHECKING:
 
 _RC: "dict[RcKeyType, Any]" = {
     "svg.fonttype": "none",  # labels stay text: searchable, accessible, readable from the PDF
-    "svg.hashsalt": "fairness-workbench",  # same data, same bytes
     "font.family": "DejaVu Sans",
     "font.size": 9,
 }
@@ -35,7 +36,8 @@ def _radar_svg(scores: tuple[tuple[str, float | None], ...], title: str) -> str:
     labels = [f"{name}\n{'—' if score is None else f'{score:.0f}'}" for name, score in scores]
     values = [0.0 if score is None else float(score) for _, score in scores]
     angles = np.linspace(0, 2 * np.pi, len(values), endpoint=False).tolist()
-    with matplotlib.rc_context(_RC):
+    # A salt from the scores (chart_rc): same data, same bytes, and ids of its own in the page.
+    with matplotlib.rc_context({**_RC, **chart_rc(repr((scores, title)))}):
         fig, ax = plt.subplots(figsize=(3.6, 3.6), subplot_kw={"polar": True})
         try:
             polar = cast("PolarAxes", ax)  # subplot_kw polar=True

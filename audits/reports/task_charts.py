@@ -9,7 +9,7 @@
 - `confusion_heatmap`: one group's confusion matrix as a hand-written SVG with a <title>, an
   aria-label and each count as text in its cell, so it reads without colour and from a PDF.
 
-Same rendering rules as `charts.py` (text kept as text, fixed hash salt, no date).
+Same rendering rules as `charts.py` (text kept as text, a hash salt per chart, no date).
 """
 
 import html
@@ -19,7 +19,7 @@ from typing import Any, TypeGuard
 
 import matplotlib
 
-from audits.reports.charts import _RC, _inline, draw_whisker
+from audits.reports.charts import _inline, chart_rc, draw_whisker, row_height
 
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
@@ -56,8 +56,8 @@ def error_chart(grouping: dict, metric: str = "mean_absolute_error", label: str 
     highest = max(
         max((r["interval"][1] if r["interval"] else r["value"]) or 0.0 for r in rows), 1e-12
     )
-    with matplotlib.rc_context(_RC):
-        height = 1.5 + 0.38 * len(rows)
+    with matplotlib.rc_context(chart_rc(repr((title, rows)))):
+        height = 1.5 + row_height(len(rows)) * len(rows)
         figure = Figure(figsize=(_WIDTH_IN, height))
         longest = max(len(r["label"]) for r in rows)
         left = min(0.5, (0.2 + 0.072 * longest) / _WIDTH_IN)
@@ -118,7 +118,7 @@ def prediction_target_chart(grouping: dict) -> str:
     low, high = min(values), max(values)
     pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
     low, high = low - pad, high + pad
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(chart_rc(repr((title, points)))):
         figure = Figure(figsize=(_WIDTH_IN, 3.6))
         figure.subplots_adjust(left=0.12, right=0.6, top=0.9, bottom=0.14)
         axes = figure.add_subplot()

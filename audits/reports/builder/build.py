@@ -348,9 +348,7 @@ def _input_hashes(runs: list[RunItem], evidence: list[EvidenceItem]) -> list[Inp
         if key in seen:
             continue
         seen.add(key)
-        used = ", ".join(
-            f"run {r.number}" for r in runs if (r.dataset_name, r.dataset_sha256) == key
-        )
+        used = ", ".join(r.name for r in runs if (r.dataset_name, r.dataset_sha256) == key)
         hashes.append(
             InputHash("dataset", run.dataset_name, run.dataset_sha256, run.dataset_size, used)
         )

@@ -42,6 +42,12 @@ class RunItem:
     figures: dict = field(default_factory=dict)  # drawn by the app beside the document
 
     @property
+    def name(self) -> str:
+        """ "Run #12": the run's id, the name the run page, the report and the PDF all use (the
+        position in the audit, `number`, differs from it and is kept for the CSV exports only)."""
+        return f"Run #{self.id}"
+
+    @property
     def succeeded(self) -> bool:
         return self.result is not None
 

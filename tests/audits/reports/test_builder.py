@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from audits import selectors
 from audits.models import ActionStatus, RemediationAction
 from audits.reports.builder import AuditReport, build_report
+from audits.reports.pdf import render_report_html
 from audits.reports.run.impact import DEFAULT_EXCLUSION_JUSTIFICATION
 from tests.factories import AuditFactory
 
@@ -208,3 +209,20 @@ def test_failed_and_queued_runs_are_listed_without_figures(audit, auditor):
 
 def test_report_type_is_the_dataclass(demo_audit):
     assert isinstance(build_report(demo_audit, charts=False), AuditReport)
+
+
+def test_a_run_is_named_by_its_id_everywhere_in_the_report(demo_audit, large_audit):
+    report = build_report(large_audit, charts=False)  # its runs come after the demo audit's
+    html = render_report_html(report)
+
+    runs = report.succeeded_runs
+    assert all(run.id != run.number for run in runs)  # so the id and the position differ
+    assert [run.name for run in runs] == [f"Run #{run.id}" for run in runs]
+    (dataset,) = [h for h in report.input_hashes if h.kind == "dataset"]
+    assert dataset.used_by == ", ".join(run.name for run in runs)
+    for run in runs:
+        heading = f"&ensp;{run.name}: {run.dataset_name}</h3>"
+        assert heading in html  # the chapter heading
+        assert f'<a href="#run-{run.id}">{run.name}</a>' in html  # the summary
+        assert f"<td>{run.name}</td>" in html  # the appendix's library versions
+    assert not any(f"Run {run.number}:" in html for run in runs)

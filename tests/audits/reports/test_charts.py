@@ -84,3 +84,43 @@ def test_grouping_charts_uses_the_reference_groups_rate_and_skips_empty_metrics(
     charts = grouping_charts(_grouping(("M", 0.5, False), ("F", 0.2, False)))
     assert [c["metric"] for c in charts] == ["selection_rate", "true_positive_rate"]
     assert "reference group rate (0.500)" in _texts(charts[0]["svg"])
+
+
+def _ids(svg: str) -> set[str]:
+    return set(re.findall(r'\sid="([^"]+)"', svg))
+
+
+def test_two_charts_inlined_in_one_page_share_no_element_id():
+    # Same groups, same layout: with one salt for every chart their clip paths got the same ids.
+    selection, tpr = grouping_charts(_grouping(("M", 0.5, False), ("F", 0.2, False)))
+
+    assert _ids(selection["svg"]) and _ids(tpr["svg"])
+    assert not _ids(selection["svg"]) & _ids(tpr["svg"])
+
+
+def test_value_labels_sit_past_the_end_of_their_whisker():
+    grouping = _grouping(("M", 0.5, False), ("F", 0.95, False))  # F's whisker ends at 1.0
+    svg = grouping_rate_chart(grouping, "selection_rate", reference=0.5)
+
+    caps = re.findall(
+        r'<use xlink:href="#[^"]+" x="([0-9.]+)" y="([0-9.]+)" style="[^"]*#222222', svg
+    )
+    for value in ("0.500", "0.950"):
+        label_x, label_y = re.search(
+            rf'x="([0-9.]+)" y="([0-9.]+)"[^>]*>{value}</text>', svg
+        ).groups()
+        row_caps = [float(x) for x, y in caps if abs(float(y) - float(label_y)) < 5]
+        assert row_caps and float(label_x) > max(row_caps), value
+    assert "<text" in svg and "0.950" in _texts(svg)  # inside the chart, not clipped at 1.0
+
+
+def test_a_grouping_of_forty_groups_gives_a_chart_that_fits_a_page():
+    grouping = _grouping(*[(f"Group {i}", i / 50, False) for i in range(40)], reference="Group 1")
+    svg = grouping_rate_chart(grouping, "selection_rate", reference=0.02)
+
+    width, height = map(float, re.search(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"', svg).groups())
+    assert height / 72 <= 1.6 + 0.22 * 40 + 0.01  # inches: 0.22 in a row, not 0.38
+    # Printed 140 mm wide it is under 235 mm tall; the stylesheet caps it at 215 mm.
+    assert 140 * height / width < 235
+    labels = [text.removesuffix(" (reference)") for text in _texts(svg)]
+    assert all(f"Group {i}" in labels for i in range(40))

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from audits.models import FairnessRun
 from audits.reports.builder import build_report
 from audits.reports.pdf import LocalOnlyFetcher, render_report_html, render_report_pdf
 
@@ -107,13 +108,38 @@ def test_pdf_shows_cover_facts_review_history_and_appendix(demo_pdf):
 
 def test_large_audit_with_three_runs_renders(large_audit):
     reader, text, _ = _pdf(large_audit)
+    run_ids = list(
+        FairnessRun.objects.filter(dataset__audit=large_audit)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
     assert len(reader.pages) > 20
     for code in ("FAIR-25", "ACC-25", "TRN-25", "HOV-25"):
         assert code in text
-    for run in ("Run 1: adult_predictions.csv", "Run 2:", "Run 3:"):
-        assert run in text
+    # Each run has one name, its id, in the contents, the headings and the appendix alike.
+    for run_id in run_ids:
+        assert text.count(f"Run #{run_id}: adult_predictions.csv") >= 2, run_id  # contents, heading
+    assert not re.search(r"\bRun [0-9]+:", text)  # never the position in the audit
     assert "By sex x age_group" in text
+
+
+def test_demo_pdf_ends_the_reviews_with_a_sign_off_that_says_it_is_not_signed(demo_pdf):
+    _, text, pages = demo_pdf
+
+    assert "Sign-off" in text
+    assert "Not signed off: submitted for review, no decision yet." in text
+    assert "latest review: changes requested by" in text
+    assert "Good start. The fairness evidence needs the data sheet" in text  # its comment
+    signoff_page = next(i for i, page in enumerate(pages) if "Not signed off" in page)
+    assert "Name" in pages[signoff_page] and "Signature" in pages[signoff_page]  # one page
+
+
+def test_pdf_has_no_developer_command_in_the_readers_text(demo_pdf):
+    _, text, _ = demo_pdf
+
+    assert "manage.py" not in text
+    assert "verify_snapshot" not in text
 
 
 def test_pdf_template_draws_charts_as_images_and_page_inlines_them(demo_audit):

@@ -57,6 +57,33 @@ def test_sealed_pdf_appendix_shows_the_json_hash(sealed):
     assert "Approved" in text
 
 
+def test_sealed_pdf_ends_the_reviews_with_the_sign_off_and_the_json_hash(sealed, reviewer):
+    audit, snapshots = sealed
+
+    reader = PdfReader(io.BytesIO(_stored(snapshots["pdf"])))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    page = next(p for p in pages if "Sign-off" in p and "Signed off: approved by" in p)
+
+    name = reviewer.get_full_name() or reviewer.get_username()
+    assert f"Signed off: approved by {name} on {audit.approved_at:%-d %b %Y}" in page
+    assert "Approved: the remaining action is tracked." in page  # the approving review's comment
+    assert snapshots["json"].sha256[:32] in page.replace(" ", "")
+    assert "sha256sum" in page and "Get-FileHash" in page
+    assert "cannot print its own SHA-256" in page  # and says where the PDF's hash is
+    assert "Not signed off" not in " ".join(pages)
+    assert "manage.py" not in " ".join(pages)
+
+
+def test_report_page_of_an_approved_audit_shows_both_hashes_in_the_sign_off(viewer_client, sealed):
+    audit, snapshots = sealed
+
+    html = viewer_client.get(reverse("audits:report", kwargs={"pk": audit.pk})).content.decode()
+    signoff = html[html.index('id="signoff"') :]
+
+    assert snapshots["json"].sha256 in signoff and snapshots["pdf"].sha256 in signoff
+    assert "cannot print its own" not in signoff  # only the PDF says so
+
+
 def test_seal_is_idempotent_and_never_rewrites(sealed):
     audit, snapshots = sealed
     before = {kind: (s.pk, s.sha256, _stored(s)) for kind, s in snapshots.items()}
@@ -184,7 +211,10 @@ def test_report_links_show_the_sealed_hashes_of_an_approved_audit(sealed, rf, vi
 
     assert snapshots["pdf"].sha256 in html and snapshots["json"].sha256 in html
     assert reverse("audits:report_pdf", kwargs={"pk": audit.pk}) in html
-    assert "verify_snapshot" in html
+    # How a reader checks a downloaded file, not a command of the app's developers.
+    for command in ("sha256sum", "shasum -a 256", "Get-FileHash", "-Algorithm SHA256"):
+        assert command in html, command
+    assert "manage.py" not in html and "verify_snapshot" not in html
 
 
 def test_report_page_of_an_approved_audit_lists_both_hashes(viewer_client, sealed):
