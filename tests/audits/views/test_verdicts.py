@@ -179,11 +179,15 @@ def test_an_inconclusive_gate_does_not_block_submission_and_is_listed_for_the_re
 
 def test_pdf_names_the_verdicts_and_explains_them_in_the_method_note(inconclusive_audit):
     audit, _ = inconclusive_audit
+    first, second = FairnessRun.objects.filter(dataset__audit=audit).order_by("pk")
     reader = PdfReader(io.BytesIO(render_report_pdf(build_report(audit))))
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     assert "INCONCLUSIVE" in text and "PASS" in text
     assert "Inconclusive gates: a reviewer must judge them" in text
     assert "Verdicts: pass, fail, inconclusive" in text
     assert "straddles the threshold" in text
-    assert "at least the minimum group size (30 rows in run 1; 30 rows in run 2)" in text
+    assert (
+        f"at least the minimum group size (30 rows in Run #{first.pk}; 30 rows in Run #{second.pk})"
+        in text
+    )
     assert "0.00: Asian 0.000 vs Native American 1.000" in text
