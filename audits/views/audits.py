@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from audits import selectors
 from audits.forms.audits import AuditFilterForm, AuditForm, ReviewForm
 from audits.permissions import Action
+from audits.selectors.audits import AUDIT_PAGE_RELATED
 from audits.services import audits as audit_services
 from audits.views.common import AuthenticatedHttpRequest
 from audits.views.context import audit_page_context, radar_for
@@ -41,7 +42,9 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(audits, 25).get_page(request.GET.get("page"))
     scores = selectors.scores_for_audits(page.object_list)
     rows = [(audit, scores[audit.pk]) for audit in page.object_list]
-    can_create = bool(selectors.teams_allowing(request.user, Action.CREATE_AUDIT))
+    can_create = bool(
+        selectors.teams_allowing(request.user, Action.CREATE_AUDIT, memberships=memberships)
+    )
     context = {"rows": rows, "page": page, "filter_form": form, "can_create": can_create}
     return render(request, "audits/audit_list.html", context)
 
@@ -79,7 +82,7 @@ def audit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def audit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    audit = selectors.audit_get_for_user(request.user, pk=pk)
+    audit = selectors.audit_get_for_user(request.user, pk=pk, related=AUDIT_PAGE_RELATED)
     context = audit_page_context(request.user, audit)
     context["radar_svg"] = radar_for(context["scores"])
     return render(request, "audits/audit_detail.html", context)

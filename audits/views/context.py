@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 
 from audits import selectors
-from audits.models import Audit
+from audits.models import Audit, AuditStatus
 from audits.permissions import Action, allowed_actions
 from audits.reports.radar import radar_svg
 from audits.scoring import AuditScores
@@ -14,7 +14,7 @@ from audits.selectors.actions import actions_for_audit
 from audits.selectors.audits import team_owner_names
 from audits.selectors.datasets import runs_for_audit_as_seen
 from audits.selectors.evidence import evidence_for_audit
-from audits.selectors.reports import audit_is_sealing
+from audits.selectors.reports import audit_is_sealing, report_snapshots
 from audits.services.common import is_editable
 from checklists.models import Principle, Question
 
@@ -23,7 +23,8 @@ def audit_page_context(user: User | AnonymousUser, audit: Audit) -> dict[str, An
     """Scores, progress, findings, actions, runs and reviews of one audit, plus the user's rights."""
     questions = selectors.audit_questions(audit)
     answers = selectors.audit_answers(audit)
-    snapshots = list(audit.snapshots.all())
+    # Only an approved audit shows its sealed snapshots (and whether its seal is under way).
+    snapshots = list(report_snapshots(audit)) if audit.status == AuditStatus.APPROVED else []
     scores = selectors.audit_scores(audit, questions=questions, answers=answers)
     allowed = allowed_actions(user, audit.team_id)
     principles = _principles(questions)
