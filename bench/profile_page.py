@@ -2,7 +2,7 @@
 
 Usage (against a database seeded by bench/seed_load.py, with bench/load.sh's environment):
     DATABASE_URL=postgres://... python bench/profile_page.py SESSION PATH [PATH ...]
-        [--requests 50] [--profile 20] [--top 25] [--sort cumulative]
+        [--requests 50] [--profile 20] [--top 25] [--sort cumulative] [--cpu] [--queries 8]
 Each path is requested through Django's test client (the whole middleware stack, production
 settings, no HTTP server): after 5 warm-up requests, the median of `--requests` requests, then the
 queries of one request (count and time, slowest first), the HTML size, and `--profile` requests
@@ -42,6 +42,9 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=20)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument(
+        "--cpu", action="store_true", help="profile this process's CPU time (not waits)"
+    )
     parser.add_argument("--queries", type=int, default=8, help="how many of the slowest to show")
     args = parser.parse_args()
     client = Client(HTTP_HOST="127.0.0.1")
@@ -79,12 +82,13 @@ def _profile_path(client: Client, path: str, args: argparse.Namespace) -> None:
     for q in sorted(queries, key=lambda q: -float(q["time"]))[: args.queries]:
         print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:200]}")
     if args.profile:
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time) if args.cpu else cProfile.Profile()
         profiler.enable()
         for _ in range(args.profile):
             _get(client, path)
         profiler.disable()
-        print(f"cProfile of {args.profile} requests, by {args.sort}:")
+        timer = "CPU time" if args.cpu else "wall time"
+        print(f"cProfile ({timer}) of {args.profile} requests, by {args.sort}:")
         pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.sort).print_stats(args.top)
 
 

@@ -1,5 +1,7 @@
 """Small presentation helpers for audit pages: status badges and role labels."""
 
+from functools import lru_cache
+
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -24,6 +26,14 @@ _STATUS_STYLE: dict[str, tuple[str, str]] = {
 
 @register.simple_tag
 def status_badge(status: str):
+    return _status_badge(status)
+
+
+# Badges and bars are pure functions of a few values that repeat down a list (a status, a band,
+# a principle's name and whole score), so each is built once per process: building them again
+# for every row was most of the audit list's rendering. `typed`: a SafeString is not a str here.
+@lru_cache(maxsize=256, typed=True)
+def _status_badge(status: str) -> SafeString:
     colour, icon = _STATUS_STYLE.get(status, ("secondary", "•"))
     label = AuditStatus(status).label if status in AuditStatus.values else status
     text_class = " text-dark" if colour == "warning" else ""
@@ -47,6 +57,11 @@ _BAND_STYLE = {
 
 @register.simple_tag
 def band_badge(band: str):
+    return _band_badge(band)
+
+
+@lru_cache(maxsize=256, typed=True)
+def _band_badge(band: str) -> SafeString:
     colour, icon, label = _BAND_STYLE.get(band, _BAND_STYLE["unscored"])
     text_class = " text-dark" if colour == "warning" else ""
     return format_html(
@@ -96,12 +111,22 @@ def principle_bars(principles):
     One tag in Python rather than a template loop: the list draws it 25 times a page, and the
     loop's filters were a third of the page's time (bench/README.md, "Pages under load").
     """
-    return format_html_join(
-        "",
+    return mark_safe(  # noqa: S308  (each part is built by format_html)
+        "".join(_principle_bar(p.name, score(p.score), round(p.score or 0)) for p in principles)
+    )
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _principle_bar(name: str, shown: str, width: int) -> SafeString:
+    return format_html(
         '<div class="d-flex align-items-center gap-1" title="{}: {}">'
         '<span class="principle-label">{}</span><span class="mini-bar" aria-hidden="true">'
         '<span style="width: {}%"></span></span><span class="num">{}</span></div>',
-        ((p.name, score(p.score), p.name, round(p.score or 0), score(p.score)) for p in principles),
+        name,
+        shown,
+        name,
+        width,
+        shown,
     )
 
 

@@ -5,9 +5,16 @@ from datetime import timedelta
 import pytest
 from django.template import Context, Template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from audits.scoring import AuditScores, PrincipleScore
-from audits.templatetags.audit_tags import audit_row, band_badge, select_options, status_badge
+from audits.templatetags.audit_tags import (
+    audit_row,
+    band_badge,
+    principle_bars,
+    select_options,
+    status_badge,
+)
 from tests.factories import AuditFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +85,31 @@ def test_select_options_marks_the_selected_value_as_text(selected, marked):
     if marked is not None:
         options[marked] = options[marked].replace('">', '" selected>', 1)
     assert html == "".join(options.values())
+
+
+def test_principle_bars_escape_names_and_keep_safe_text_apart():
+    def bars(name):
+        principle = PrincipleScore(
+            code="p",
+            name=name,
+            score=49.6,
+            band="weak",
+            answered=1,
+            total=1,
+            scored=1,
+            waiting_gates=0,
+        )
+        return principle_bars([principle, principle])
+
+    plain = bars("<b>Fair</b>")
+    assert plain.count('title="&lt;b&gt;Fair&lt;/b&gt;: 50"') == 2
+    assert '<span style="width: 50%">' in plain
+    # The cached part for a str is not reused for equal text already marked safe, nor back.
+    assert 'title="<b>Fair</b>: 50"' in bars(mark_safe("<b>Fair</b>"))
+    assert bars("<b>Fair</b>") == plain
+
+
+def test_badges_are_the_same_each_time():
+    assert status_badge("draft") == status_badge("draft")
+    assert "Draft" in status_badge("draft")
+    assert band_badge("nonsense") == band_badge("unscored")
