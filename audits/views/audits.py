@@ -4,7 +4,6 @@ review, archive, re-audit). Thin: a selector checks access, a form validates, a 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -39,9 +38,9 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     audits = selectors.audit_list_for_user(
         request.user, team=filters.get("team"), status=filters.get("status")
     )
-    page = Paginator(audits, 25).get_page(request.GET.get("page"))
-    scores = selectors.scores_for_audits(page.object_list)
-    rows = [(audit, scores[audit.pk]) for audit in page.object_list]
+    page = selectors.audit_page(audits, number=request.GET.get("page"), per_page=25)
+    scores = selectors.scores_for_audits(page.audits)
+    rows = [(audit, scores[audit.pk]) for audit in page.audits]
     can_create = bool(
         selectors.teams_allowing(request.user, Action.CREATE_AUDIT, memberships=memberships)
     )
@@ -83,7 +82,7 @@ def audit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def audit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = selectors.audit_get_for_user(request.user, pk=pk, related=AUDIT_PAGE_RELATED)
-    context = audit_page_context(request.user, audit)
+    context = audit_page_context(request.user, audit, answer_details=False)
     context["radar_svg"] = radar_for(context["scores"])
     return render(request, "audits/audit_detail.html", context)
 

@@ -19,10 +19,15 @@ from audits.services.common import is_editable
 from checklists.models import Principle, Question
 
 
-def audit_page_context(user: User | AnonymousUser, audit: Audit) -> dict[str, Any]:
-    """Scores, progress, findings, actions, runs and reviews of one audit, plus the user's rights."""
+def audit_page_context(
+    user: User | AnonymousUser, audit: Audit, *, answer_details: bool = True
+) -> dict[str, Any]:
+    """Scores, progress, findings, actions, runs and reviews of one audit, plus the user's rights.
+
+    `answer_details`: each answer's author and gate run are loaded (pages that show them).
+    """
     questions = selectors.audit_questions(audit)
-    answers = selectors.audit_answers(audit)
+    answers = selectors.audit_answers(audit, related=answer_details)
     # Only an approved audit shows its sealed snapshots (and whether its seal is under way).
     snapshots = list(report_snapshots(audit)) if audit.status == AuditStatus.APPROVED else []
     scores = selectors.audit_scores(audit, questions=questions, answers=answers)
