@@ -5,10 +5,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from audits.models import Answer, Audit, AuditStatus, Evidence, Membership, Review, Role, Team
+from audits.models import (
+    Answer,
+    Audit,
+    AuditStatus,
+    Evidence,
+    Membership,
+    RemediationAction,
+    Review,
+    Role,
+    Team,
+)
 from audits.permissions import ROLE_ACTIONS, Action, require
 from audits.scoring import (
     GATE_FAIL,
@@ -135,15 +145,23 @@ def audit_get_for_user(
     pk: int,
     action: Action = Action.VIEW,
     related: Sequence[str] = (),
+    sections: bool = False,
 ) -> Audit:
     """The audit, if the user may take `action` on it: 404 for outsiders, 403 for lesser roles.
 
     Team and checklist are always loaded; `related` names more relations to load in the same
-    query (e.g. `AUDIT_PAGE_RELATED`), each one query fewer on a page that shows it.
+    query (e.g. `AUDIT_PAGE_RELATED`), each one query fewer on a page that shows it. `sections`
+    sets `has_evidence`, `has_actions` and `has_reviews` on the audit, in the same query, so a page
+    skips reading a section that has no rows.
     """
-    audit = get_object_or_404(
-        Audit.objects.select_related("team", "checklist_version__checklist", *related), pk=pk
-    )
+    audits = Audit.objects.select_related("team", "checklist_version__checklist", *related)
+    if sections:
+        audits = audits.annotate(
+            has_evidence=Exists(Evidence.objects.filter(audit=OuterRef("pk"))),
+            has_actions=Exists(RemediationAction.objects.filter(audit=OuterRef("pk"))),
+            has_reviews=Exists(Review.objects.filter(audit=OuterRef("pk"))),
+        )
+    audit = get_object_or_404(audits, pk=pk)
     require(user, audit.team_id, action)
     return audit
 

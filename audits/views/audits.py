@@ -81,7 +81,9 @@ def audit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def audit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    audit = selectors.audit_get_for_user(request.user, pk=pk, related=AUDIT_PAGE_RELATED)
+    audit = selectors.audit_get_for_user(
+        request.user, pk=pk, related=AUDIT_PAGE_RELATED, sections=True
+    )
     context = audit_page_context(request.user, audit, answer_details=False)
     context["radar_svg"] = radar_for(context["scores"])
     return render(request, "audits/audit_detail.html", context)

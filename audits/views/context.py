@@ -34,7 +34,8 @@ def audit_page_context(
     allowed = allowed_actions(user, audit.team_id)
     principles = _principles(questions)
     findings = selectors.audit_findings(questions, answers)
-    evidence_by_question = evidence_for_audit(audit)
+    # An audit read with `sections=True` says which sections are empty: those need no query.
+    evidence_by_question = evidence_for_audit(audit) if getattr(audit, "has_evidence", True) else {}
     evidence = selectors.evidence_progress(
         audit, questions=questions, answers=answers, with_evidence=evidence_by_question.keys()
     )
@@ -67,11 +68,15 @@ def audit_page_context(
         "snapshots": snapshots,
         "sealing": audit_is_sealing(audit, snapshots),
         "missing": missing,
-        "actions": actions_for_audit(audit, open_only=False),
+        "actions": actions_for_audit(audit, open_only=False)
+        if getattr(audit, "has_actions", True)
+        else [],
         "runs": runs_for_audit_as_seen(audit),  # a run whose worker died shows as failed
         # The runs the gate answers come from (the latest of each kind, unless overridden).
         "gate_run_ids": {a.run_id for a in answers.values() if a.run_id},
-        "reviews": selectors.reviews_for_audit(audit),
+        "reviews": selectors.reviews_for_audit(audit)
+        if getattr(audit, "has_reviews", True)
+        else [],
         "evidence_by_question": evidence_by_question,  # None: evidence of the audit as a whole
         "audit_evidence": evidence_by_question.get(None, []),
     }
