@@ -20,17 +20,21 @@ from tests.factories import AuditFactory
 pytestmark = pytest.mark.django_db
 
 
-def _scores() -> AuditScores:
-    principle = PrincipleScore(
+def _principle(name: str, score: float) -> PrincipleScore:
+    return PrincipleScore(
         code="fairness",
-        name="Fairness <&>",
-        score=62.5,
+        name=name,
+        score=score,
         band="partial",
         answered=3,
         total=4,
         scored=3,
         waiting_gates=0,
     )
+
+
+def _scores() -> AuditScores:
+    principle = _principle("Fairness <&>", 62.5)
     return AuditScores(principles=[principle], overall=62.5, band="partial", answered=3, total=4)
 
 
@@ -89,16 +93,7 @@ def test_select_options_marks_the_selected_value_as_text(selected, marked):
 
 def test_principle_bars_escape_names_and_keep_safe_text_apart():
     def bars(name):
-        principle = PrincipleScore(
-            code="p",
-            name=name,
-            score=49.6,
-            band="weak",
-            answered=1,
-            total=1,
-            scored=1,
-            waiting_gates=0,
-        )
+        principle = _principle(name, 49.6)
         return principle_bars([principle, principle])
 
     plain = bars("<b>Fair</b>")
