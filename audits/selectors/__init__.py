@@ -24,8 +24,10 @@ from .audits import (
     team_get_for_user,
     teams_allowing,
 )
+from .paging import AuditPage, audit_page
 
 __all__ = [
+    "AuditPage",
     "EvidenceProgress",
     "MissingItem",
     "actions_open_for_user",
@@ -36,6 +38,7 @@ __all__ = [
     "audit_get_for_user",
     "audit_list_for_user",
     "audit_missing_items",
+    "audit_page",
     "audit_questions",
     "audit_scores",
     "audits_awaiting_user",

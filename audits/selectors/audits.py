@@ -5,10 +5,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from audits.models import Answer, Audit, AuditStatus, Evidence, Membership, Review, Role, Team
+from audits.models import (
+    Answer,
+    Audit,
+    AuditStatus,
+    Evidence,
+    Membership,
+    RemediationAction,
+    Review,
+    Role,
+    Team,
+)
 from audits.permissions import ROLE_ACTIONS, Action, require
 from audits.scoring import (
     GATE_FAIL,
@@ -28,9 +38,19 @@ def membership_list_for_user(user: User | AnonymousUser) -> QuerySet[Membership]
     return Membership.objects.filter(user=user).select_related("team").order_by("team__name")
 
 
-def teams_allowing(user: User | AnonymousUser, action: Action) -> list[Team]:
-    """The user's teams in which their role allows `action` (e.g. where they may start an audit)."""
-    return [m.team for m in membership_list_for_user(user) if action in ROLE_ACTIONS[m.role]]
+def teams_allowing(
+    user: User | AnonymousUser,
+    action: Action,
+    *,
+    memberships: Iterable[Membership] | None = None,
+) -> list[Team]:
+    """The user's teams in which their role allows `action` (e.g. where they may start an audit).
+
+    `memberships` are the user's memberships when the caller has already read them (no query).
+    """
+    if memberships is None:
+        memberships = membership_list_for_user(user)
+    return [m.team for m in memberships if action in ROLE_ACTIONS[m.role]]
 
 
 def team_owner_names(team_id: int) -> list[str]:
@@ -63,13 +83,33 @@ def audit_list_for_user(
     return audits.order_by("-updated_at", "-pk")
 
 
+#: The audit's people and the audit it continues, which the audit page names.
+AUDIT_PAGE_RELATED = ("created_by", "submitted_by", "approved_by", "previous_audit")
+
+
 def audit_get_for_user(
-    user: User | AnonymousUser, *, pk: int, action: Action = Action.VIEW
+    user: User | AnonymousUser,
+    *,
+    pk: int,
+    action: Action = Action.VIEW,
+    related: Sequence[str] = (),
+    sections: bool = False,
 ) -> Audit:
-    """The audit, if the user may take `action` on it: 404 for outsiders, 403 for lesser roles."""
-    audit = get_object_or_404(
-        Audit.objects.select_related("team", "checklist_version__checklist"), pk=pk
-    )
+    """The audit, if the user may take `action` on it: 404 for outsiders, 403 for lesser roles.
+
+    Team and checklist are always loaded; `related` names more relations to load in the same
+    query (e.g. `AUDIT_PAGE_RELATED`), each one query fewer on a page that shows it. `sections`
+    sets `has_evidence`, `has_actions` and `has_reviews` on the audit, in the same query, so a page
+    skips reading a section that has no rows.
+    """
+    audits = Audit.objects.select_related("team", "checklist_version__checklist", *related)
+    if sections:
+        audits = audits.annotate(
+            has_evidence=Exists(Evidence.objects.filter(audit=OuterRef("pk"))),
+            has_actions=Exists(RemediationAction.objects.filter(audit=OuterRef("pk"))),
+            has_reviews=Exists(Review.objects.filter(audit=OuterRef("pk"))),
+        )
+    audit = get_object_or_404(audits, pk=pk)
     require(user, audit.team_id, action)
     return audit
 
@@ -102,13 +142,18 @@ def audit_questions(audit: Audit) -> list[Question]:
     )
 
 
-def audit_answers(audit: Audit) -> dict[int, Answer]:
-    """{question_id: Answer} for the audit, with who answered and the gate run loaded."""
-    answers = (
-        Answer.objects.filter(audit=audit)
-        .select_related("answered_by", "run")
-        .defer("run__result", "run__config", "run__versions")  # large, and not shown with answers
-    )
+def audit_answers(audit: Audit, *, related: bool = True) -> dict[int, Answer]:
+    """{question_id: Answer} for the audit, with who answered and the gate run loaded (unless
+    `related` is false: a page that shows neither, such as the audit page, joins neither)."""
+    # Unordered: the answers are keyed by question, and the model's default order (by question,
+    # so by the question's own default order) joins four more tables to sort them.
+    answers = Answer.objects.filter(audit=audit).order_by()
+    if related:
+        answers = answers.select_related("answered_by", "run").defer(
+            "run__result",
+            "run__config",
+            "run__versions",  # large, and not shown with answers
+        )
     return {a.question_id: a for a in answers}
 
 

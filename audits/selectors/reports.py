@@ -42,8 +42,10 @@ def report_runs(audit: Audit) -> QuerySet[FairnessRun]:
 
 
 def report_snapshots(audit: Audit) -> QuerySet[ReportSnapshot]:
-    """The audit's sealed report snapshots (the appendix lists them)."""
-    return audit.snapshots.all()
+    """The audit's sealed report snapshots (the appendix lists them), by kind."""
+    # By kind alone: the model's default order starts with the audit, so it would join the
+    # audit's table only to sort by the audit's own default order.
+    return audit.snapshots.order_by("kind")
 
 
 def audit_is_sealing(audit: Audit, snapshots: Sequence[object]) -> bool:

@@ -4,7 +4,6 @@ review, archive, re-audit). Thin: a selector checks access, a form validates, a 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from audits import selectors
 from audits.forms.audits import AuditFilterForm, AuditForm, ReviewForm
 from audits.permissions import Action
+from audits.selectors.audits import AUDIT_PAGE_RELATED
 from audits.services import audits as audit_services
 from audits.views.common import AuthenticatedHttpRequest
 from audits.views.context import audit_page_context, radar_for
@@ -38,10 +38,12 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     audits = selectors.audit_list_for_user(
         request.user, team=filters.get("team"), status=filters.get("status")
     )
-    page = Paginator(audits, 25).get_page(request.GET.get("page"))
-    scores = selectors.scores_for_audits(page.object_list)
-    rows = [(audit, scores[audit.pk]) for audit in page.object_list]
-    can_create = bool(selectors.teams_allowing(request.user, Action.CREATE_AUDIT))
+    page = selectors.audit_page(audits, number=request.GET.get("page"), per_page=25)
+    scores = selectors.scores_for_audits(page.audits)
+    rows = [(audit, scores[audit.pk]) for audit in page.audits]
+    can_create = bool(
+        selectors.teams_allowing(request.user, Action.CREATE_AUDIT, memberships=memberships)
+    )
     context = {"rows": rows, "page": page, "filter_form": form, "can_create": can_create}
     return render(request, "audits/audit_list.html", context)
 
@@ -79,8 +81,10 @@ def audit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def audit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    audit = selectors.audit_get_for_user(request.user, pk=pk)
-    context = audit_page_context(request.user, audit)
+    audit = selectors.audit_get_for_user(
+        request.user, pk=pk, related=AUDIT_PAGE_RELATED, sections=True
+    )
+    context = audit_page_context(request.user, audit, answer_details=False)
     context["radar_svg"] = radar_for(context["scores"])
     return render(request, "audits/audit_detail.html", context)
 

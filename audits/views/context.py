@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 
 from audits import selectors
-from audits.models import Audit
+from audits.models import Audit, AuditStatus
 from audits.permissions import Action, allowed_actions
 from audits.reports.radar import radar_svg
 from audits.scoring import AuditScores
@@ -14,21 +14,28 @@ from audits.selectors.actions import actions_for_audit
 from audits.selectors.audits import team_owner_names
 from audits.selectors.datasets import runs_for_audit_as_seen
 from audits.selectors.evidence import evidence_for_audit
-from audits.selectors.reports import audit_is_sealing
+from audits.selectors.reports import audit_is_sealing, report_snapshots
 from audits.services.common import is_editable
 from checklists.models import Principle, Question
 
 
-def audit_page_context(user: User | AnonymousUser, audit: Audit) -> dict[str, Any]:
-    """Scores, progress, findings, actions, runs and reviews of one audit, plus the user's rights."""
+def audit_page_context(
+    user: User | AnonymousUser, audit: Audit, *, answer_details: bool = True
+) -> dict[str, Any]:
+    """Scores, progress, findings, actions, runs and reviews of one audit, plus the user's rights.
+
+    `answer_details`: each answer's author and gate run are loaded (pages that show them).
+    """
     questions = selectors.audit_questions(audit)
-    answers = selectors.audit_answers(audit)
-    snapshots = list(audit.snapshots.all())
+    answers = selectors.audit_answers(audit, related=answer_details)
+    # Only an approved audit shows its sealed snapshots (and whether its seal is under way).
+    snapshots = list(report_snapshots(audit)) if audit.status == AuditStatus.APPROVED else []
     scores = selectors.audit_scores(audit, questions=questions, answers=answers)
     allowed = allowed_actions(user, audit.team_id)
     principles = _principles(questions)
     findings = selectors.audit_findings(questions, answers)
-    evidence_by_question = evidence_for_audit(audit)
+    # An audit read with `sections=True` says which sections are empty: those need no query.
+    evidence_by_question = evidence_for_audit(audit) if getattr(audit, "has_evidence", True) else {}
     evidence = selectors.evidence_progress(
         audit, questions=questions, answers=answers, with_evidence=evidence_by_question.keys()
     )
@@ -61,11 +68,15 @@ def audit_page_context(user: User | AnonymousUser, audit: Audit) -> dict[str, An
         "snapshots": snapshots,
         "sealing": audit_is_sealing(audit, snapshots),
         "missing": missing,
-        "actions": actions_for_audit(audit, open_only=False),
+        "actions": actions_for_audit(audit, open_only=False)
+        if getattr(audit, "has_actions", True)
+        else [],
         "runs": runs_for_audit_as_seen(audit),  # a run whose worker died shows as failed
         # The runs the gate answers come from (the latest of each kind, unless overridden).
         "gate_run_ids": {a.run_id for a in answers.values() if a.run_id},
-        "reviews": selectors.reviews_for_audit(audit),
+        "reviews": selectors.reviews_for_audit(audit)
+        if getattr(audit, "has_reviews", True)
+        else [],
         "evidence_by_question": evidence_by_question,  # None: evidence of the audit as a whole
         "audit_evidence": evidence_by_question.get(None, []),
     }

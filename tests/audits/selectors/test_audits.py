@@ -22,6 +22,47 @@ def test_audit_list_filters_by_status(audit, auditor):
     assert list(selectors.audit_list_for_user(auditor, status="approved")) == [approved]
 
 
+@pytest.fixture
+def seven_audits(audit, auditor):
+    for _ in range(6):
+        AuditFactory(team=audit.team, checklist_version=audit.checklist_version)
+    return list(selectors.audit_list_for_user(auditor))
+
+
+@pytest.mark.parametrize(
+    ("number", "expected", "rows", "has_next", "queries"),
+    [
+        (None, 1, slice(0, 3), True, 1),
+        ("2", 2, slice(3, 6), True, 1),
+        (3, 3, slice(6, 7), False, 1),
+        ("4", 1, slice(0, 3), True, 2),  # past the end: the first page
+        ("0", 1, slice(0, 3), True, 1),
+        ("-2", 1, slice(0, 3), True, 1),
+        ("two", 1, slice(0, 3), True, 1),
+        (str(10**30), 1, slice(0, 3), True, 1),  # beyond any OFFSET: the first page, no error
+    ],
+)
+def test_audit_page_pages_without_counting(
+    seven_audits, auditor, number, expected, rows, has_next, queries, django_assert_num_queries
+):
+    audits = selectors.audit_list_for_user(auditor)
+    with django_assert_num_queries(queries) as captured:
+        page = selectors.audit_page(audits, number=number, per_page=3)
+    assert not any("COUNT(" in q["sql"] for q in captured.captured_queries)
+    assert page.number == expected
+    assert page.audits == seven_audits[rows]
+    assert page.has_next is has_next
+    assert page.has_previous is (expected > 1)
+    assert page.has_other_pages
+    assert (page.previous_page_number, page.next_page_number) == (expected - 1, expected + 1)
+
+
+def test_audit_page_of_one_page_has_no_other(audit, auditor):
+    page = selectors.audit_page(selectors.audit_list_for_user(auditor), number=1, per_page=25)
+    assert page.audits == [audit]
+    assert not page.has_other_pages
+
+
 def test_audit_get_for_user_404_for_outsider(audit, outsider):
     with pytest.raises(Http404):
         selectors.audit_get_for_user(outsider, pk=audit.pk)

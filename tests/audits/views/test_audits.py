@@ -79,3 +79,26 @@ def test_a_reaudit_page_says_answers_are_being_copied_until_done(owner_client, a
     body = owner_client.get(new_audit.get_absolute_url()).content.decode()
     assert "Copying answers" not in body
     assert "Edit details" in body
+
+
+def test_audit_list_pages_forward_and_back_keeping_the_filter(owner_client, audit, team):
+    for _ in range(25):
+        AuditFactory(team=team, checklist_version=audit.checklist_version)
+    first = owner_client.get(reverse("audits:list"), {"team": team.pk}).text
+    assert "Page 1<" in first
+    assert f"?team={team.pk}&amp;page=2" in first
+    assert ">Previous<" not in first
+    second = owner_client.get(reverse("audits:list"), {"team": team.pk, "page": 2}).text
+    assert "Page 2<" in second
+    assert f"?team={team.pk}&amp;page=1" in second
+    assert ">Next<" not in second
+    assert second.count("<tr>") == 1 + 1  # the header and the one audit left over
+    # A page past the end shows the first one.
+    assert "Page 1<" in owner_client.get(reverse("audits:list"), {"page": 9}).text
+
+
+def test_audit_list_marks_the_chosen_filters(owner_client, audit, team):
+    html = owner_client.get(reverse("audits:list"), {"team": team.pk, "status": "draft"}).text
+    assert f'<option value="{team.pk}" selected>{team.name}</option>' in html
+    assert '<option value="draft" selected>Draft</option>' in html
+    assert '<option value="" selected>' not in html
