@@ -61,3 +61,14 @@ def test_template_filter_renders_sanitised_markdown():
     template = Template("{% load markdown_extras %}{{ text|markdown }}")
     html = template.render(Context({"text": "**Evidence** <script>x()</script>"}))
     assert html == "<p><strong>Evidence</strong> </p>"
+
+
+def test_a_reused_converter_carries_nothing_from_one_text_to_the_next():
+    # One Markdown object per thread converts every text: a reference defined in one note must
+    # not resolve a link in another (reset() between conversions), and the same text renders
+    # the same each time (cached).
+    defined = render_markdown("See [the policy][p].\n\n[p]: https://example.org/policy")
+    assert 'href="https://example.org/policy"' in defined
+    later = render_markdown("Also [the policy][p].")
+    assert "href" not in later and "[the policy][p]" in later
+    assert render_markdown("Also [the policy][p].") == later
