@@ -21,6 +21,7 @@ from django.utils import timezone
 from audits.labels import INCONCLUSIVE_LABEL
 from audits.models import Answer, Audit, DatasetKind, Evidence, FairnessRun, RunStatus
 from audits.reports.run.checks import check_verdict, drivers_text, same_check, unique_checks
+from audits.reports.run.labels import gate_words, metric_words
 from audits.reports.run.numbers import digits_for, interval_text
 from audits.scoring import GATE_FAIL, GATE_INCONCLUSIVE, GATE_PASS
 from audits.services.common import ensure_can_edit
@@ -28,7 +29,6 @@ from audits.services.scores import audit_scores_refresh
 from checklists.gates import (
     COMPARISON_SYMBOLS,
     RUN_KIND_TEXT,
-    describe_gate,
     gate_passes,
     gate_run_kind,
     gate_task,
@@ -188,11 +188,12 @@ def gate_note(*, run: FairnessRun, question: Question, value: str, checks: list[
     An inconclusive answer says on which grouping and why (its interval against the threshold).
     """
     gate = question.gate or {}
-    metric = str(gate.get("metric", "")).replace("_", " ")
+    # The reader's words ("selection-rate impact ratio"), as on the run page and in the PDF.
+    metric = metric_words(str(gate.get("metric", "")))
     symbol = COMPARISON_SYMBOLS.get(str(gate.get("comparison")), gate.get("comparison"))
     threshold = format(gate.get("threshold"), "g") if _is_number(gate.get("threshold")) else "?"
     llm = run.is_llm
-    described = describe_gate(gate)
+    described = gate_words(gate)
     if llm:
         described = described.replace("on every grouping", "for every group against the reference")
     source = "LLM fairness run" if llm else "fairness run"

@@ -49,10 +49,10 @@ def test_a_run_answers_the_gates_and_is_linked_as_evidence(make_run, audit, owne
     g1 = answers["FAIR-G1"]
     assert (g1.run, g1.answered_by, g1.revision) == (run, owner, 1)
     assert g1.note_md.startswith(
-        f"From fairness run #{run.pk}: impact ratio ≥ 0.8 on every grouping"
+        f"From fairness run #{run.pk}: selection-rate impact ratio ≥ 0.8 on every grouping"
     )
     assert (
-        "- impact ratio 0.40 (95% interval 0.30–0.59) on sex, LL144 groups (threshold ≥ 0.8) — "
+        "- selection-rate impact ratio 0.40 (95% interval 0.30–0.59) on sex, LL144 groups (threshold ≥ 0.8) — "
         "fails. Set by 0.40: F 0.200 vs M 0.500 (reference)"
     ) in g1.note_md
     assert "A screening threshold, not a verdict of fairness." in g1.note_md
@@ -202,7 +202,7 @@ def test_an_inconclusive_note_says_which_grouping_and_why(make_run, audit, gate_
     assert "— inconclusive: needs more data or a reviewer's judgement." in note
     assert f"Inconclusive on race, {SPANS}." in note
     assert (
-        "- demographic parity ratio 0.85 (95% interval 0.72–0.95) on race, reliable groups "
+        "- selection-rate ratio (demographic parity) 0.85 (95% interval 0.72–0.95) on race, reliable groups "
         f"(threshold ≥ 0.8) — inconclusive: {SPANS}. Set by 0.85: F 0.400 vs M 0.500"
     ) in note
 
@@ -420,6 +420,6 @@ def test_an_impact_ratio_gate_says_each_grouping_once(make_run, audit):
     screens = [c for c in run.result["checks"] if c["metric"] == "impact_ratio"]
     assert len(screens) == 2 and {c["grouping"] for c in screens} == {"sex"}
     note = _answers(audit)["FAIR-G1"].note_md
-    assert note.count("- impact ratio 0.40") == 1
+    assert note.count("- selection-rate impact ratio 0.40") == 1
     value, checks = gate_outcome(GATES["FAIR-G1"], run.result)
     assert (value, [c["grouping"] for c in checks]) == ("fail", ["sex"])

@@ -45,8 +45,14 @@ def test_a_multiclass_run_answers_the_class_gate_and_names_the_class(make_datase
     assert set(answers) == {"FAIR-M1"}
     answer = answers["FAIR-M1"]
     assert (answer.value, answer.run) == ("fail", run)  # class B: 0.15 / 0.30 = 0.5 < 0.8
-    assert 'demographic parity ratio ≥ 0.8 for class "B" on every grouping' in answer.note_md
-    assert '- class "B": demographic parity ratio 0.50 (95% interval' in answer.note_md
+    assert (
+        'selection-rate ratio (demographic parity) ≥ 0.8 for class "B" on every grouping'
+        in answer.note_md
+    )
+    assert (
+        '- class "B": selection-rate ratio (demographic parity) 0.50 (95% interval'
+        in answer.note_md
+    )
     assert "on sex, reliable groups (threshold ≥ 0.8) — fails" in answer.note_md
 
 
