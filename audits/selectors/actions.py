@@ -16,7 +16,6 @@ from audits.models import (
     RunStatus,
 )
 from audits.permissions import Action
-from checklists.models import Question
 
 from .audits import audit_get_for_user
 
@@ -98,10 +97,3 @@ def action_source_run(audit: Audit, *, run_pk: str) -> FairnessRun | None:
         .only("pk", "result", "config", "dataset_id")
         .first()
     )
-
-
-def gate_question_by_code(audit: Audit, *, code: str | None) -> Question | None:
-    """The question of the audit's checklist version with that code (None when there is none)."""
-    if not code:
-        return None
-    return Question.objects.filter(version_id=audit.checklist_version_id, code=code).first()

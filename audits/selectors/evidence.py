@@ -48,3 +48,10 @@ def evidence_for_audit(audit: Audit) -> dict[int | None, list[Evidence]]:
 def question_for_audit_get(audit: Audit, *, question_pk: int) -> Question:
     """A question of the audit's pinned checklist version, or 404 (another version's question)."""
     return get_object_or_404(Question, pk=question_pk, version_id=audit.checklist_version_id)
+
+
+def question_for_audit_by_code(audit: Audit, *, code: str | None) -> Question | None:
+    """The question of the audit's pinned checklist version with that code (None when none)."""
+    if not code:
+        return None
+    return Question.objects.filter(version_id=audit.checklist_version_id, code=code).first()

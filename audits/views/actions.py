@@ -12,8 +12,9 @@ from audits.forms.common import add_service_errors
 from audits.models import Audit
 from audits.permissions import Action
 from audits.reports.run.findings import ActionDraft, action_draft
-from audits.selectors.actions import action_get_for_user, action_source_run, gate_question_by_code
+from audits.selectors.actions import action_get_for_user, action_source_run
 from audits.selectors.audits import audit_get_for_user
+from audits.selectors.evidence import question_for_audit_by_code
 from audits.services import actions as services
 from audits.services.common import ensure_not_locked
 
@@ -37,7 +38,7 @@ def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if draft is not None:
         initial["description"] = draft.description
         if initial["question"] is None:
-            initial["question"] = gate_question_by_code(audit, code=draft.question_code)
+            initial["question"] = question_for_audit_by_code(audit, code=draft.question_code)
     next_url = safe_next_url(request, default=audit.get_absolute_url())
     is_post = request.method == "POST"
     form = ActionForm(request.POST if is_post else None, audit=audit, initial=initial)
